@@ -1,0 +1,6 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'aggregator',
+  roots: ['<rootDir>/src'],
+  testMatch: ['**/*.spec.ts'],
+};

@@ -1,0 +1,3 @@
+/** The aggregator's version, as in its package.json. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const AGGREGATOR_VERSION: string = (require('../package.json') as { version: string }).version;

@@ -1,0 +1,13 @@
+// Every jest project of the workspace. `npm run test:unit` selects the unit projects,
+// `npm run test:integration` the cross-process ones under test/.
+module.exports = {
+  projects: [
+    '<rootDir>/libs/pprof',
+    '<rootDir>/libs/contract',
+    '<rootDir>/libs/config',
+    '<rootDir>/libs/testing',
+    '<rootDir>/apps/agent',
+    '<rootDir>/apps/aggregator',
+    '<rootDir>/test/integration',
+  ],
+};

@@ -1,0 +1,10 @@
+export { decodeProfile, type DecodeOptions } from './decode';
+export { diffProfiles, type DiffOptions, type FunctionDiff, type ValueChange } from './diff';
+export { encodeProfile, toPprofProfile } from './encode';
+export { PprofDecodeError, SampleTypeMismatchError } from './errors';
+export { flameGraph, type FlameNode } from './flame-graph';
+export { mergeProfiles } from './merge';
+export { formatValueType, formatValueTypes, type NormalizedProfile, type Stack, type ValueType } from './profile';
+export { selectSampleType, totalValue, type SampleTypeSelector, type SelectedSampleType } from './sample-type';
+export { stackHash } from './stack-hash';
+export { functionValues, topFunctions, type FunctionValue, type TopOptions } from './top';
