@@ -1,0 +1,27 @@
+import { listenerUrl, localInterfaceAddresses } from './listener-url';
+
+const socket = (address: string, port = 6060) => ({ address, port, inode: 1, family: address.includes(':') ? (6 as const) : (4 as const) });
+const local = new Set(['127.0.0.1', '::1', '10.1.2.3', 'fd00::5']);
+
+describe('listenerUrl', () => {
+  it.each([
+    ['0.0.0.0', 'http://127.0.0.1:6060/'],
+    ['::', 'http://127.0.0.1:6060/'],
+    ['127.0.0.1', 'http://127.0.0.1:6060/'],
+    ['127.0.0.53', 'http://127.0.0.53:6060/'],
+    ['::1', 'http://[::1]:6060/'],
+    ['::ffff:127.0.0.1', 'http://127.0.0.1:6060/'],
+    ['10.1.2.3', 'http://10.1.2.3:6060/'],
+    ['fd00::5', 'http://[fd00::5]:6060/'],
+  ])('probes a listener on %s at %s', (address, url) => {
+    expect(listenerUrl(socket(address), local)?.href).toBe(url);
+  });
+
+  it.each(['192.0.2.10', '2001:db8::1', '::ffff:192.0.2.10'])('never probes %s: not an address of this machine', (address) => {
+    expect(listenerUrl(socket(address), local)).toBeUndefined();
+  });
+
+  it("knows this machine's loopback", () => {
+    expect(localInterfaceAddresses().has('127.0.0.1')).toBe(true);
+  });
+});

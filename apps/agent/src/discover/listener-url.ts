@@ -1,0 +1,24 @@
+import { networkInterfaces } from 'node:os';
+import type { ListeningSocket } from './proc-net';
+
+/** Addresses of this machine's interfaces (loopback included), in the form proc-net prints them. */
+export function localInterfaceAddresses(): Set<string> {
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map((i) => i.address.toLowerCase().replace(/%.*$/, ''));
+  return new Set(addresses);
+}
+
+/**
+ * The base URL to probe a listener of a process in the agent's network namespace at, or undefined
+ * when its address is not on this machine: discovery never sends a request off the host. Wildcard
+ * listeners are reached through IPv4 loopback (Go's `:PORT` listens dual-stack).
+ */
+export function listenerUrl(socket: ListeningSocket, local: ReadonlySet<string> = localInterfaceAddresses()): URL | undefined {
+  let host = socket.address;
+  if (host === '0.0.0.0' || host === '::') host = '127.0.0.1';
+  else if (host.startsWith('::ffff:') && host.includes('.')) host = host.slice('::ffff:'.length);
+  const loopback = /^127\./.test(host) || host === '::1';
+  if (!loopback && !local.has(host)) return undefined;
+  return new URL(`http://${host.includes(':') ? `[${host}]` : host}:${socket.port}/`);
+}
