@@ -56,7 +56,7 @@ for i in $(seq 1 "$INSTANCES"); do
   [ -n "$url" ] || { echo "demo: fixture $i did not start: $(cat "$out")" >&2; exit 1; }
   targets+=("$url")
   bin/stackwatch-agent --target "$url" \
-    --metrics-listen "127.0.0.1:$((AGENT_METRICS_PORT + i - 1))" >"$run_dir/agent-$i.log" 2>&1 &
+    --spool-dir "$run_dir/spool-$i" --metrics-listen "127.0.0.1:$((AGENT_METRICS_PORT + i - 1))" >"$run_dir/agent-$i.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$((AGENT_METRICS_PORT + i - 1))/healthz" 30
 done

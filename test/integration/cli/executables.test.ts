@@ -1,6 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFaultFixtures, waitFor, type FixtureInstance } from '@stackwatch/testing';
+import { startApp, startFaultFixtures, startIngestTestServer, waitFor, type FixtureInstance } from '@stackwatch/testing';
 
 // Runs the built executables in bin/ as a user would (the test command builds first).
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -10,30 +12,8 @@ function run(name: string, args: string[]) {
   return spawnSync(bin(name), args, { encoding: 'utf8', timeout: 30_000 });
 }
 
-/** Starts an executable and resolves once its stderr matches `ready` (e.g. the line with its address). */
-async function startUntil(name: string, args: string[], ready: RegExp) {
-  const child = spawn(bin(name), args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    return exited;
-  };
-  try {
-    const match = await waitFor(`${name} to print ${ready}`, () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${stderr}`);
-      return ready.exec(stderr) ?? undefined;
-    });
-    return { match, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
 describe.each([
-  ['stackwatch-agent', ['--target', '--interval', '--metrics-listen', '--config']],
+  ['stackwatch-agent', ['--aggregator', '--target', '--discover', '--interval', '--rule', '--flight-recorder', '--spool-dir', '--metrics-listen', '--config']],
   ['stackwatch-aggregator', ['--http-listen', '--config']],
 ])('%s command line', (name, flags) => {
   it('prints its flags with --help and exits 0', () => {
@@ -56,7 +36,7 @@ describe.each([
   });
 
   it('exits 2 naming the field when a value is malformed', () => {
-    const flag = flags[0] === '--target' ? '--interval' : flags[0];
+    const flag = name === 'stackwatch-agent' ? '--interval' : flags[0];
     const result = run(name, [flag, 'not-valid']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`invalid ${flag} "not-valid"`);
@@ -71,9 +51,9 @@ describe('running executables', () => {
   });
 
   it('aggregator serves /healthz and its Prometheus metrics, and stops on SIGTERM', async () => {
-    const aggregator = await startUntil('stackwatch-aggregator', ['--http-listen', '127.0.0.1:0'], /HTTP on (http:\/\/\S+)/);
+    const aggregator = await startApp('stackwatch-aggregator', ['--http-listen', '127.0.0.1:0'], /HTTP on (http:\/\/\S+)/);
     try {
-      const base = aggregator.match[1];
+      const base = aggregator.ready[1];
       expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
       expect(await (await fetch(`${base}/metrics`)).text()).toContain('stackwatch_aggregator_process_cpu_seconds_total');
     } finally {
@@ -81,21 +61,30 @@ describe('running executables', () => {
     }
   });
 
-  it('agent samples a real Go target and exports its goroutine count', async () => {
+  it('agent refuses to start with nothing to watch, or --pid without exactly one --target', () => {
+    expect(run('stackwatch-agent', []).stderr).toContain('nothing to watch');
+    const result = run('stackwatch-agent', ['--pid', '1', '--target', 'http://127.0.0.1:1', '--target', 'http://127.0.0.1:2']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('invalid --pid: it pairs with exactly one --target');
+  });
+
+  it('agent samples a real Go target, exports its readings, ships them, and flushes on SIGTERM', async () => {
+    const server = await startIngestTestServer();
+    const spool = mkdtempSync(join(tmpdir(), 'stackwatch-cli-'));
     fixtures = await startFaultFixtures({ count: 1 });
-    const agent = await startUntil(
+    const agent = await startApp(
       'stackwatch-agent',
-      ['--target', fixtures[0].url, '--interval', '200ms', '--metrics-listen', '127.0.0.1:0'],
+      ['--aggregator', server.address, '--target', fixtures[0].url, '--interval', '200ms', '--spool-dir', spool, '--metrics-listen', '127.0.0.1:0'],
       /metrics on (http:\/\/\S+)\/metrics/,
     );
     try {
-      const base = agent.match[1];
+      const base = agent.ready[1];
       expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
       const target = new URL(fixtures[0].url).origin;
       const goroutines = async () => {
         const text = await (await fetch(`${base}/metrics`)).text();
-        const line = text.split('\n').find((l) => l.startsWith(`stackwatch_target_goroutines{target="${target}"}`));
-        return line ? Number(line.split(' ')[1]) : undefined;
+        const line = text.split('\n').find((l) => l.startsWith('stackwatch_target_goroutines{') && l.includes(`target="${target}"`));
+        return line ? Number(line.split(' ').at(-1)) : undefined;
       };
       const before = await waitFor('a first goroutine sample', goroutines);
       await fixtures[0].get('/fault/leak?n=50');
@@ -104,5 +93,9 @@ describe('running executables', () => {
     } finally {
       expect(await agent.stop()).toBe(0);
     }
+    // SIGTERM flushed the last metric batch to the aggregator.
+    expect(server.received.some((m) => m.metrics?.points.some((p) => p.name === 'goroutines'))).toBe(true);
+    await server.stop();
+    rmSync(spool, { recursive: true, force: true });
   });
 });

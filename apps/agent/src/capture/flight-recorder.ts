@@ -1,3 +1,4 @@
+import { sleep } from '../timing';
 import { CpuProfilerBusyError, type CapturedProfile, type PprofClient } from './pprof-client';
 
 export interface FlightRecorderOptions {
@@ -82,7 +83,7 @@ export class FlightRecorder {
         this.options.onWindow?.(outcome);
         if (!this.failing) this.options.log(`flight recorder: ${(err as Error).message}; retrying every window`);
         this.failing = true;
-        await this.pause(this.options.windowMs);
+        await sleep(this.options.windowMs, this.abort.signal);
       }
     }
   }
@@ -95,20 +96,5 @@ export class FlightRecorder {
         waiter.resolve();
       }
     }
-  }
-
-  private async pause(ms: number): Promise<void> {
-    const signal = this.abort.signal;
-    await new Promise<void>((resolve) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 }

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { ProfileType } from '@stackwatch/contract';
+import { httpGet, TargetHttpError } from '../target-http';
 
 /** The target is already running a CPU profile (ours or someone's `go tool pprof`). */
 export class CpuProfilerBusyError extends Error {
@@ -72,39 +73,20 @@ export class PprofClient {
 
   private async get(path: string, timeoutMs: number, signal?: AbortSignal): Promise<Buffer> {
     const url = new URL(path, this.baseUrl);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    let response: Response;
+    let answer;
     try {
-      response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      answer = await httpGet(url, { timeoutMs, maxBytes: MAX_RESPONSE_BYTES, ...(signal ? { signal } : {}) });
     } catch (err) {
-      if (timeout.aborted) throw new CaptureError(`GET ${url.pathname}: no answer within ${timeoutMs} ms`, 'timeout');
-      throw new CaptureError(`GET ${url.pathname}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 'unavailable');
+      if (!(err instanceof TargetHttpError)) throw err;
+      throw new CaptureError(err.message, err.failure === 'aborted' ? 'error' : err.failure);
     }
-    const body = await readBounded(response, url.pathname);
-    if (!response.ok) {
-      const text = body.toString('utf8', 0, Math.min(body.length, 300)).trim();
-      if (response.status === 500 && /cpu profiling already in use/i.test(text)) {
+    if (answer.status !== 200) {
+      const text = answer.body.toString('utf8', 0, Math.min(answer.body.length, 300)).trim();
+      if (answer.status === 500 && /cpu profiling already in use/i.test(text)) {
         throw new CpuProfilerBusyError(`GET ${url.pathname}: ${text}`);
       }
-      throw new CaptureError(`GET ${url.pathname}: HTTP ${response.status}: ${text}`, 'error');
+      throw new CaptureError(`GET ${url.pathname}: HTTP ${answer.status}: ${text}`, 'error');
     }
-    return body;
+    return answer.body;
   }
-}
-
-/** Reads the body, giving up as soon as it passes the bound (Go streams dumps without a length). */
-async function readBounded(response: Response, what: string): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body) {
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > MAX_RESPONSE_BYTES) {
-        await response.body.cancel();
-        throw new CaptureError(`GET ${what}: answer over the ${MAX_RESPONSE_BYTES}-byte bound`, 'too_large');
-      }
-      chunks.push(chunk);
-    }
-  }
-  return Buffer.concat(chunks);
 }

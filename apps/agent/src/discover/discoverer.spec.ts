@@ -35,7 +35,13 @@ describe('Discoverer over a fixture /proc', () => {
   const events: string[] = [];
   const added: WatchedTarget[] = [];
   const logs: string[] = [];
-  let fetchSpy: jest.SpiedFunction<typeof fetch>;
+  /** Host headers of the requests our three servers received: what the discoverer probed. */
+  const requests: string[] = [];
+  type Handler = NonNullable<Parameters<typeof listen>[0]>;
+  const recorded = (handler: Handler): Handler => (req, res) => {
+    requests.push(req.headers.host ?? '');
+    handler(req, res);
+  };
 
   /** A Go process in our network namespace holding `listeners` (inode → its fd). */
   const goProcess = (pid: number, start: number, listeners: { address: string; port: number; inode: number }[], extra: Record<string, TreeEntry> = {}) => ({
@@ -62,10 +68,9 @@ describe('Discoverer over a fixture /proc', () => {
 
   beforeAll(async () => {
     goBinary = await buildFaultFixture(systemGo());
-    pprof = await listen((req, res) => (req.url === '/debug/pprof/' ? res.end(indexPage) : res.writeHead(404).end()));
-    notPprof = await listen((_req, res) => res.writeHead(404).end('404 page not found'));
-    selfServer = await listen((_req, res) => res.end(indexPage));
-    fetchSpy = jest.spyOn(global, 'fetch');
+    pprof = await listen(recorded((req, res) => (req.url === '/debug/pprof/' ? res.end(indexPage) : res.writeHead(404).end())));
+    notPprof = await listen(recorded((_req, res) => res.writeHead(404).end('404 page not found')));
+    selfServer = await listen(recorded((_req, res) => res.end(indexPage)));
   }, 300_000);
 
   beforeEach(async () => {
@@ -73,7 +78,7 @@ describe('Discoverer over a fixture /proc', () => {
     events.length = 0;
     added.length = 0;
     logs.length = 0;
-    fetchSpy.mockClear();
+    requests.length = 0;
     await writeTree(tree.root, {
       'self/ns/net': NS,
       // Go, ours: a 0.0.0.0 listener serving pprof, a 404 listener and one on an address not on this machine.
@@ -95,12 +100,11 @@ describe('Discoverer over a fixture /proc', () => {
   });
 
   afterAll(async () => {
-    fetchSpy.mockRestore();
     await Promise.all([pprof, notPprof, selfServer].map(({ server }) => new Promise((resolve) => server.close(resolve))));
     tree.cleanup();
   });
 
-  const probedHosts = () => fetchSpy.mock.calls.map(([url]) => new URL(String(url as URL)).host);
+  const probedHosts = () => [...requests];
 
   it('adds Go processes of our network namespace serving pprof on a socket they own, skipping itself', async () => {
     const d = discoverer();
@@ -162,7 +166,7 @@ describe('Discoverer over a fixture /proc', () => {
     const d = discoverer(50);
     d.start();
     try {
-      await waitFor('a scan', () => fetchSpy.mock.calls.length === 0 && logs.length > 0);
+      await waitFor('a scan', () => requests.length === 0 && logs.length > 0);
       await writeTree(tree.root, goProcess(307, 7000, [{ address: '127.0.0.1', port: pprof.port, inode: 7001 }]));
       await waitFor('the new process', () => events.length > 0, { timeoutMs: 5_000 });
     } finally {

@@ -1,4 +1,5 @@
 import { parsePprofIndex, PprofIndexError } from '../sample/pprof-index';
+import { httpGet } from '../target-http';
 
 /**
  * - `pprof`: the URL serves a Go /debug/pprof/ index;
@@ -7,18 +8,20 @@ import { parsePprofIndex, PprofIndexError } from '../sample/pprof-index';
  */
 export type ProbeResult = 'pprof' | 'other' | 'unreachable';
 
-/** One bounded GET of `<base>/debug/pprof/`. Never rejects. */
+/** One bounded GET of `<base>/debug/pprof/` (redirects are not followed). Never rejects. */
 export async function probePprofIndex(base: URL, timeoutMs: number): Promise<ProbeResult> {
+  let answer;
   try {
-    // redirect: manual, so a probe never follows a redirect off this machine.
-    const response = await fetch(new URL('debug/pprof/', base), { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    if (!response.ok) {
-      await response.body?.cancel();
-      return 'other';
-    }
-    parsePprofIndex(await response.text());
+    answer = await httpGet(new URL('debug/pprof/', base), { timeoutMs, maxBytes: 1024 * 1024 });
+  } catch {
+    return 'unreachable';
+  }
+  if (answer.status !== 200) return 'other';
+  try {
+    parsePprofIndex(answer.body.toString('utf8'));
     return 'pprof';
   } catch (err) {
-    return err instanceof PprofIndexError ? 'other' : 'unreachable';
+    if (err instanceof PprofIndexError) return 'other';
+    throw err;
   }
 }

@@ -2,6 +2,7 @@ import type { AgentMessage } from '@stackwatch/contract';
 import { Discoverer, portOwnerResolver, resolveStaticTargets, type IdentityOptions } from '../discover';
 import type { AgentMetrics } from '../observe/agent-metrics';
 import type { WatchedTarget } from '../target';
+import { every } from '../timing';
 import { TargetWatcher, type WatchSettings } from './target-watcher';
 
 export interface AgentOptions {
@@ -19,6 +20,8 @@ export interface AgentOptions {
 export class Agent {
   private readonly watchers = new Map<string, TargetWatcher>();
   private discoverer: Discoverer | undefined;
+  private readonly abort = new AbortController();
+  private ticker: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: AgentOptions) {}
 
@@ -27,6 +30,11 @@ export class Agent {
     for (const target of await resolveStaticTargets(targets, { identity, ...(pid !== undefined ? { pid } : {}) })) {
       this.add(target);
     }
+    const { intervalMs } = this.options.watch;
+    this.ticker = every(this.abort.signal, 0, () => intervalMs, async () => {
+      const now = Date.now();
+      await Promise.all([...this.watchers.values()].map((w) => w.tick(now)));
+    });
     if (this.options.discover) {
       this.discoverer = new Discoverer(
         { onAdded: (target) => this.add(target), onRemoved: (key) => void this.remove(key) },
@@ -42,6 +50,8 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    this.abort.abort();
+    await this.ticker;
     await this.discoverer?.stop();
     await Promise.all([...this.watchers.keys()].map((key) => this.remove(key)));
   }

@@ -17,7 +17,7 @@ import { TargetDetector, type RuleFiring } from '../detect/target-detector';
 import type { AgentMetrics } from '../observe/agent-metrics';
 import { TargetSampler } from '../sample';
 import type { TargetSample, WatchedTarget } from '../target';
-import { every, sleep } from './abortable-sleep';
+import { every } from '../timing';
 import { eventMessage, metricsMessage, profileMessage, statusMessage, wireTarget, type ProfileTrigger } from './messages';
 
 export interface WatchSettings {
@@ -68,6 +68,7 @@ export class TargetWatcher {
   private points: MetricPoint[] = [];
   private state: TargetState = 'TARGET_STATE_UNSPECIFIED';
   private failures = 0;
+  private nextSampleAtMs = 0;
   private lastSample: TargetSample | undefined;
   private readonly lastAnalysisEvent = new Map<string, number>();
   private leakProfileServed: boolean | undefined;
@@ -107,7 +108,6 @@ export class TargetWatcher {
   start(): void {
     const signal = this.abort.signal;
     this.recorder?.start();
-    this.loops.push(this.sampleLoop(signal));
     this.loops.push(every(signal, this.settings.metricsFlushMs, () => this.settings.metricsFlushMs, () => this.flushMetrics()));
     if (this.settings.baselineEveryMs > 0) {
       // The first baseline comes once the recorder has a window to include.
@@ -131,13 +131,15 @@ export class TargetWatcher {
     return wireTarget(this.target, this.sampler.currentPid);
   }
 
-  private async sampleLoop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      const started = performance.now();
-      await this.sampleOnce();
-      const backoff = this.failures === 0 ? this.settings.intervalMs : Math.min(MAX_FAILURE_BACKOFF_MS, this.settings.intervalMs * 2 ** this.failures);
-      await sleep(Math.max(0, backoff - (performance.now() - started)), signal);
-    }
+  /**
+   * One sampling tick, driven by the Agent's shared ticker (one timer for all targets: separate
+   * timers cost a wake-up each). A target that keeps failing skips ticks, backing off up to 30 s.
+   */
+  async tick(nowMs: number): Promise<void> {
+    if (this.abort.signal.aborted || nowMs < this.nextSampleAtMs) return;
+    await this.sampleOnce();
+    const backoff = this.failures === 0 ? 0 : Math.min(MAX_FAILURE_BACKOFF_MS, this.settings.intervalMs * 2 ** this.failures);
+    this.nextSampleAtMs = nowMs + backoff;
   }
 
   private async sampleOnce(): Promise<void> {

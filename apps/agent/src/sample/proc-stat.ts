@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The fields of /proc/<pid>/stat the sampler uses. */
@@ -49,13 +49,18 @@ export function parseProcStatus(text: string): ProcStatus {
   };
 }
 
-/** Reading stat and status needs no ptrace access, only a shared pid namespace. */
+/**
+ * Reading stat and status needs no ptrace access, only a shared pid namespace. They are read
+ * synchronously: /proc files are generated in memory and a sync read takes microseconds, while
+ * the promise API costs an open/fstat/read/close round trip through the thread pool each time,
+ * for every target, every interval.
+ */
 export async function readProcStat(pid: number, procRoot = '/proc'): Promise<ProcStat> {
-  return parseProcStat(await fs.readFile(join(procRoot, String(pid), 'stat'), 'utf8'));
+  return Promise.resolve(parseProcStat(readFileSync(join(procRoot, String(pid), 'stat'), 'utf8')));
 }
 
 export async function readProcStatus(pid: number, procRoot = '/proc'): Promise<ProcStatus> {
-  return parseProcStatus(await fs.readFile(join(procRoot, String(pid), 'status'), 'utf8'));
+  return Promise.resolve(parseProcStatus(readFileSync(join(procRoot, String(pid), 'status'), 'utf8')));
 }
 
 const DEFAULT_CLK_TCK = 100;

@@ -145,7 +145,7 @@ describe('TargetSampler', () => {
   });
 
   it('without /proc access: pprof-only readings, said once', async () => {
-    const s = sampler(undefined, { gcHeap: true });
+    const s = sampler(undefined, { gcHeap: true, gcHeapEveryMs: 0 });
     for (let i = 0; i < 3; i++) {
       const sample = await s.sample();
       expect(sample).toMatchObject({ pid: undefined, procAccess: false, restarted: false });
@@ -176,6 +176,17 @@ describe('TargetSampler', () => {
     expect(requests.sort()).toEqual(['/debug/pprof/', '/debug/pprof/heap?debug=1']);
     const fromMetrics = await sampler(42, { gcHeap: true, metricsUrl: new URL('/metrics', base) }).sample();
     expect(fromMetrics.values.gc_heap_percent).toBeCloseTo(12.5); // 256 MiB / 2 of 1 GiB
+  });
+
+  it('reads NextGC at most every gcHeapEveryMs: samples in between carry no gc_heap_percent', async () => {
+    let now = 0;
+    const clock = { now: () => now, monotonicMs: () => now };
+    const s = sampler(42, { gcHeap: true, gcHeapEveryMs: 5_000, clock });
+    expect((await s.sample()).values.gc_heap_percent).toBeDefined();
+    now = 4_999;
+    expect((await s.sample()).values.gc_heap_percent).toBeUndefined();
+    now = 5_000;
+    expect((await s.sample()).values.gc_heap_percent).toBeDefined();
   });
 
   it('a failing NextGC only leaves gc_heap_percent out (said once)', async () => {

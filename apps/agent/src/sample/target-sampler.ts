@@ -11,8 +11,13 @@ export { TargetUnavailableError } from './target-unavailable-error';
 export interface TargetSamplerOptions {
   /** The sampling interval: it also bounds every HTTP request of one sample. */
   readonly intervalMs: number;
-  /** Fetch NextGC every sample (only when the gc_heap rule is enabled: heap?debug=1 is not free). */
+  /** Read NextGC (only when the gc_heap rule is enabled: heap?debug=1 is not free). */
   readonly gcHeap?: boolean;
+  /**
+   * NextGC changes only when a GC cycle ends, so it is read at most this often (default 5 s);
+   * samples in between carry no gc_heap_percent, and the rule's window holds fresh readings only.
+   */
+  readonly gcHeapEveryMs?: number;
   /** --metrics-url: read go_memstats_next_gc_bytes there instead of heap?debug=1. */
   readonly metricsUrl?: URL;
   /** Finds the pid serving the target now (after a restart the old pid is gone). */
@@ -42,6 +47,7 @@ type ProcReading =
   | { readonly ok: false; readonly pid: number | undefined; readonly reason: string };
 
 const realClock = { now: () => Date.now(), monotonicMs: () => performance.now() };
+const DEFAULT_GC_HEAP_EVERY_MS = 5_000;
 /** When the pid is unknown, look for it again at most this often (it scans every /proc/<pid>/fd). */
 const RESOLVE_RETRY_MS = 30_000;
 
@@ -57,6 +63,7 @@ export class TargetSampler {
   private baseline: Baseline | undefined;
   private limits: { readonly value: EffectiveLimits; readonly pid: number | undefined; readonly atMs: number } | undefined;
   private lastResolveAtMs = -Infinity;
+  private lastNextGcReadMs = -Infinity;
   private procProblem: string | undefined;
   private gcHeapProblem: string | undefined;
   private readonly clock: { now(): number; monotonicMs(): number };
@@ -129,6 +136,9 @@ export class TargetSampler {
   /** Never rejects: a missing NextGC only leaves gc_heap_percent out (said once per outage). */
   private async readNextGc(timeoutMs: number): Promise<number | undefined> {
     if (!this.options.gcHeap) return undefined;
+    const now = this.clock.monotonicMs();
+    if (now - this.lastNextGcReadMs < (this.options.gcHeapEveryMs ?? DEFAULT_GC_HEAP_EVERY_MS)) return undefined;
+    this.lastNextGcReadMs = now;
     const source: NextGcSource = this.options.metricsUrl
       ? { kind: 'metrics', url: this.options.metricsUrl }
       : { kind: 'heap', base: this.target.url };

@@ -1,0 +1,82 @@
+/**
+ * Agent overhead: one agent watching 10 fault-fixture processes at a 1 s interval with the flight
+ * recorder on (the defaults), for a measured period after a warm-up. Reports the agent's CPU (% of
+ * one core) and RSS (peak and end), and the CPU each watched process spends with the agent on,
+ * against the same processes measured unwatched just before. Goal: agent ≤ 1 % of one core and
+ * ≤ 80 MiB RSS.
+ *
+ *   npm run bench:agent            (BENCH_SECONDS=60 by default)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, startFaultFixtures, startIngestTestServer } from '@stackwatch/testing';
+import { cpuSeconds, rssBytes } from './proc-usage';
+
+const TARGETS = 10;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const WARMUP_SECONDS = 15;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+async function main(): Promise<void> {
+  const server = await startIngestTestServer();
+  const fixtures = await startFaultFixtures({ count: TARGETS });
+  const spool = mkdtempSync(join(tmpdir(), 'stackwatch-bench-agent-'));
+  try {
+    // Unwatched: what the idle fixtures cost by themselves.
+    const before = fixtures.map((f) => cpuSeconds(f.pid));
+    await sleep(SECONDS * 1000);
+    const unwatched = fixtures.map((f, i) => (cpuSeconds(f.pid) - before[i]) / SECONDS);
+
+    const agent = await startApp(
+      'stackwatch-agent',
+      ['--aggregator', server.address, ...fixtures.flatMap((f) => ['--target', f.url]), '--spool-dir', spool, '--metrics-listen', '127.0.0.1:0'],
+      /metrics on (http:\/\/\S+)\/metrics/,
+    );
+    try {
+      await sleep(WARMUP_SECONDS * 1000);
+      const agentCpu0 = cpuSeconds(agent.pid);
+      const fixtureCpu0 = fixtures.map((f) => cpuSeconds(f.pid));
+      let peakRss = 0;
+      for (let s = 0; s < SECONDS; s++) {
+        await sleep(1000);
+        peakRss = Math.max(peakRss, rssBytes(agent.pid));
+      }
+      const agentCore = (cpuSeconds(agent.pid) - agentCpu0) / SECONDS;
+      const watched = fixtures.map((f, i) => (cpuSeconds(f.pid) - fixtureCpu0[i]) / SECONDS);
+      const perTargetCost = sum(watched.map((w, i) => w - unwatched[i])) / TARGETS;
+      const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+      const received = server.received.length;
+      console.log(
+        JSON.stringify(
+          {
+            targets: TARGETS,
+            measuredSeconds: SECONDS,
+            agentCpuPercentOfOneCore: +(agentCore * 100).toFixed(2),
+            agentRssPeakMiB: +mib(peakRss),
+            agentRssEndMiB: +mib(rssBytes(agent.pid)),
+            watchedProcessCpuPercentUnwatched: +((sum(unwatched) / TARGETS) * 100).toFixed(3),
+            watchedProcessCpuPercentWatched: +((sum(watched) / TARGETS) * 100).toFixed(3),
+            costPerWatchedProcessPercentOfOneCore: +(perTargetCost * 100).toFixed(3),
+            messagesStored: received,
+          },
+          null,
+          2,
+        ),
+      );
+    } finally {
+      await agent.stop();
+    }
+  } finally {
+    await Promise.all(fixtures.map((f) => f.stop()));
+    await server.stop();
+    rmSync(spool, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err);
+  process.exit(1);
+});
