@@ -263,13 +263,16 @@ export async function startFaultFixtures(opts: {
   backgroundRps?: number;
   service?: string;
   env?: Record<string, string>;
+  /** A fixed port, e.g. to bring a service back on the URL its agent watches (count must be 1). */
+  port?: number;
 }): Promise<FixtureInstance[]> {
+  if (opts.port !== undefined && opts.count !== 1) throw new Error('startFaultFixtures: a fixed port needs count 1');
   const toolchain = opts.toolchain ?? systemGo();
   const binary = await buildFaultFixture(toolchain);
   installExitHook();
   const env = { ...process.env, ...opts.env };
   const starts = Array.from({ length: opts.count }, () => {
-    const args = ['-listen', '127.0.0.1:0', '-background-rps', String(opts.backgroundRps ?? 0)];
+    const args = ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-background-rps', String(opts.backgroundRps ?? 0)];
     // Instances of one service, like a fleet: same name, different ports and pids.
     args.push('-service', opts.service ?? 'faultsvc');
     return startOne(binary, toolchain, args, env);
