@@ -17,7 +17,6 @@ import { TargetDetector, type RuleFiring } from '../detect/target-detector';
 import type { AgentMetrics } from '../observe/agent-metrics';
 import { TargetSampler } from '../sample';
 import type { TargetSample, WatchedTarget } from '../target';
-import { every } from '../timing';
 import { eventMessage, metricsMessage, profileMessage, statusMessage, wireTarget, type ProfileTrigger } from './messages';
 
 export interface WatchSettings {
@@ -55,7 +54,7 @@ const MAX_FAILURE_BACKOFF_MS = 30_000;
  * status, a log line and a retry with backoff.
  */
 export class TargetWatcher {
-  private readonly abort = new AbortController();
+  private stopped = false;
   private readonly client: PprofClient;
   private readonly sampler: TargetSampler;
   private readonly detector: TargetDetector;
@@ -64,7 +63,9 @@ export class TargetWatcher {
   private readonly leaks = new GoroutineLeakDetector();
   private readonly deadlocks: DeadlockInspector;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly loops: Promise<void>[] = [];
+  /** When the periodic jobs are next due (ms since the epoch); driven by tick(). */
+  private readonly due = { flush: Infinity, baseline: Infinity, inspect: Infinity };
+  private readonly running = new Set<'baseline' | 'inspect'>();
   private points: MetricPoint[] = [];
   private state: TargetState = 'TARGET_STATE_UNSPECIFIED';
   private failures = 0;
@@ -105,41 +106,58 @@ export class TargetWatcher {
     this.deadlocks = new DeadlockInspector({ minStuckMs: settings.deadlockAfterMs });
   }
 
-  start(): void {
-    const signal = this.abort.signal;
+  start(nowMs = Date.now()): void {
+    const { metricsFlushMs, baselineEveryMs, inspectEveryMs, flightRecorderWindowMs } = this.settings;
     this.recorder?.start();
-    this.loops.push(every(signal, this.settings.metricsFlushMs, () => this.settings.metricsFlushMs, () => this.flushMetrics()));
-    if (this.settings.baselineEveryMs > 0) {
-      // The first baseline comes once the recorder has a window to include.
-      const first = Math.min(this.settings.baselineEveryMs, this.settings.flightRecorderWindowMs + 2_000);
-      this.loops.push(every(signal, first, () => this.settings.baselineEveryMs, () => this.guard('baseline', () => this.baseline())));
-    }
-    if (this.settings.inspectEveryMs > 0) {
-      this.loops.push(every(signal, this.settings.inspectEveryMs, () => this.settings.inspectEveryMs, () => this.guard('inspection', () => this.inspect())));
-    }
+    this.due.flush = nowMs + metricsFlushMs;
+    // The first baseline comes once the recorder has a window to include.
+    if (baselineEveryMs > 0) this.due.baseline = nowMs + Math.min(baselineEveryMs, flightRecorderWindowMs + 2_000);
+    if (inspectEveryMs > 0) this.due.inspect = nowMs + inspectEveryMs;
   }
 
-  /** Stops the loops, waits for captures in flight, and ships the last metric points. */
+  /** Stops sampling, waits for captures in flight, and ships the last metric points. */
   async stop(): Promise<void> {
-    this.abort.abort();
-    await Promise.all([...this.loops, this.recorder?.stop()]);
+    this.stopped = true;
+    await this.recorder?.stop();
     await Promise.all([...this.inFlight]);
     await this.flushMetrics();
   }
 
-  private get wire(): Target {
-    return wireTarget(this.target, this.sampler.currentPid);
-  }
-
   /**
-   * One sampling tick, driven by the Agent's shared ticker (one timer for all targets: separate
-   * timers cost a wake-up each). A target that keeps failing skips ticks, backing off up to 30 s.
+   * One tick of the Agent's shared ticker (one timer for all targets and jobs: separate timers
+   * cost a wake-up each): a sample when due — a target that keeps failing backs off up to 30 s —
+   * and the metric flush, baseline and inspection when their periods are up. Baselines and
+   * inspections run in the background, one of each at a time.
    */
   async tick(nowMs: number): Promise<void> {
-    if (this.abort.signal.aborted || nowMs < this.nextSampleAtMs) return;
-    await this.sampleOnce();
-    const backoff = this.failures === 0 ? 0 : Math.min(MAX_FAILURE_BACKOFF_MS, this.settings.intervalMs * 2 ** this.failures);
-    this.nextSampleAtMs = nowMs + backoff;
+    if (this.stopped) return;
+    if (nowMs >= this.nextSampleAtMs) {
+      await this.sampleOnce();
+      const backoff = this.failures === 0 ? 0 : Math.min(MAX_FAILURE_BACKOFF_MS, this.settings.intervalMs * 2 ** this.failures);
+      this.nextSampleAtMs = nowMs + backoff;
+    }
+    if (nowMs >= this.due.flush) {
+      this.due.flush = nowMs + this.settings.metricsFlushMs;
+      await this.flushMetrics();
+    }
+    if (nowMs >= this.due.baseline) {
+      this.due.baseline = nowMs + this.settings.baselineEveryMs;
+      this.background('baseline', () => this.baseline());
+    }
+    if (nowMs >= this.due.inspect) {
+      this.due.inspect = nowMs + this.settings.inspectEveryMs;
+      this.background('inspect', () => this.inspect());
+    }
+  }
+
+  private background(job: 'baseline' | 'inspect', work: () => Promise<void>): void {
+    if (this.running.has(job)) return;
+    this.running.add(job);
+    this.track(this.guard(job === 'inspect' ? 'inspection' : job, work).finally(() => this.running.delete(job)));
+  }
+
+  private get wire(): Target {
+    return wireTarget(this.target, this.sampler.currentPid);
   }
 
   private async sampleOnce(): Promise<void> {
