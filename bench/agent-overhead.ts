@@ -6,6 +6,7 @@
  * ≤ 80 MiB RSS.
  *
  *   npm run bench:agent            (BENCH_SECONDS=60 by default)
+ *   BENCH_AGENT_ARGS='--flight-recorder=false' npm run bench:agent   (extra agent flags, to split the cost)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { cpuSeconds, rssBytes } from './proc-usage';
 const TARGETS = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WARMUP_SECONDS = 15;
+const EXTRA_ARGS = (process.env.BENCH_AGENT_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
 
     const agent = await startApp(
       'stackwatch-agent',
-      ['--aggregator', server.address, ...fixtures.flatMap((f) => ['--target', f.url]), '--spool-dir', spool, '--metrics-listen', '127.0.0.1:0'],
+      ['--aggregator', server.address, ...fixtures.flatMap((f) => ['--target', f.url]), '--spool-dir', spool, '--metrics-listen', '127.0.0.1:0', ...EXTRA_ARGS],
       /metrics on (http:\/\/\S+)\/metrics/,
     );
     try {
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
         JSON.stringify(
           {
             targets: TARGETS,
+            extraAgentArgs: EXTRA_ARGS.join(' '),
             measuredSeconds: SECONDS,
             agentCpuPercentOfOneCore: +(agentCore * 100).toFixed(2),
             agentRssPeakMiB: +mib(peakRss),
