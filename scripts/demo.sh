@@ -49,7 +49,9 @@ wait_http "http://127.0.0.1:$HTTP_PORT/healthz" 30
 targets=()
 for i in $(seq 1 "$INSTANCES"); do
   out="$run_dir/fixture-$i.out"
-  "$run_dir/faultsvc" -listen 127.0.0.1:0 -background-rps 20 -service demo-shop >"$out" 2>&1 &
+  # The agent reads service and instance from the process environment, as in Kubernetes.
+  STACKWATCH_SERVICE=demo-shop POD_NAME="demo-shop-$i" \
+    "$run_dir/faultsvc" -listen 127.0.0.1:0 -background-rps 20 -service demo-shop >"$out" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q 'listening on' "$out" && break; sleep 0.1; done
   url=$(grep -o 'http://[0-9.:]*' "$out" | head -1)
@@ -70,10 +72,14 @@ stackwatch demo is running ($INSTANCES instances of demo-shop, one agent each).
   Logs:             $run_dir/*.log
 
 Try:
-  curl -s http://127.0.0.1:$AGENT_METRICS_PORT/metrics | grep stackwatch_target_goroutines
-  curl -s '${targets[0]}/fault/leak?n=500'      # leak 1000 goroutines on instance 1
-  curl -s '${targets[0]}/fault/cpu?seconds=20'  # a CPU spike
+  curl -s http://127.0.0.1:$AGENT_METRICS_PORT/metrics | grep '^stackwatch_target_'
+  curl -s '${targets[0]}/fault/cpu?seconds=20'   # a CPU spike on instance 1 ...
+  grep 'fired' $run_dir/agent-1.log               # ... caught by its agent within seconds
+  curl -s '${targets[0]}/fault/cgo?n=30'          # 30 threads blocked in cgo: the threads rule
   go tool pprof -top '${targets[0]}/debug/pprof/heap'
+
+The agents keep what they capture in their spools ($run_dir/spool-N) until the aggregator
+acknowledges it; the aggregator's gRPC ingest is the next milestone of this project.
 
 Ctrl-C stops everything.
 MSG
