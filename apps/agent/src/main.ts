@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { CliExit, formatHostPort, parseCommandLine } from '@stackwatch/config';
+import { CliExit, formatHostPort, parseCommandLine, reportCliExit } from '@stackwatch/config';
 import { agentOptions, type AgentConfig } from './agent-config';
 import { resolveRules } from './detect/rule-config';
 import { AgentMetrics } from './observe/agent-metrics';
@@ -51,9 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     tls = tlsOptions(config);
   } catch (err) {
-    if (!(err instanceof CliExit)) throw err;
-    (err.code === 0 ? process.stdout : process.stderr).write(err.output);
-    return err.code;
+    return reportCliExit(err);
   }
 
   const metrics = new AgentMetrics();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
-import { CliExit, formatHostPort, parseCommandLine } from '@stackwatch/config';
+import { formatHostPort, parseCommandLine, reportCliExit } from '@stackwatch/config';
 import { AppModule } from './app.module';
 import { aggregatorOptions } from './config/aggregator-config';
 import { AGGREGATOR_VERSION } from './version';
@@ -18,9 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.env,
     );
   } catch (err) {
-    if (!(err instanceof CliExit)) throw err;
-    (err.code === 0 ? process.stdout : process.stderr).write(err.output);
-    return err.code;
+    return reportCliExit(err);
   }
 
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['warn', 'error'] });

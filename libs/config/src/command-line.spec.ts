@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliExit, parseCommandLine } from './command-line';
+import { PassThrough } from 'node:stream';
+import { CliExit, parseCommandLine, reportCliExit } from './command-line';
 import { optional, repeated, toggle, withDefault } from './options';
 import { parseDuration, parseHostPort, parseLabel } from './values';
 
@@ -135,5 +136,28 @@ describe('parseCommandLine', () => {
     expect(exitOf(() => parseCommandLine(info, spec, ['--config', join(dir, 'missing.yaml')], {})).output).toContain(
       'cannot read the file',
     );
+  });
+});
+
+describe('reportCliExit', () => {
+  const capture = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (c: Buffer) => (text += c.toString()));
+    return { stream, text: () => text };
+  };
+
+  it('prints help to stdout and usage errors to stderr, returning the exit code', () => {
+    const out = capture();
+    const err = capture();
+    expect(reportCliExit(new CliExit(0, 'usage\n'), out.stream, err.stream)).toBe(0);
+    expect(reportCliExit(new CliExit(2, 'bad flag\n'), out.stream, err.stream)).toBe(2);
+    expect(out.text()).toBe('usage\n');
+    expect(err.text()).toBe('bad flag\n');
+  });
+
+  it('rethrows anything that is not a CliExit', () => {
+    const boom = new Error('boom');
+    expect(() => reportCliExit(boom)).toThrow(boom);
   });
 });

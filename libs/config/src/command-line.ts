@@ -21,6 +21,16 @@ export class CliExit extends Error {
   }
 }
 
+/**
+ * For a program's composition root: prints a CliExit's output (stdout for --help/--version,
+ * stderr for errors) and returns its exit code; anything else is rethrown.
+ */
+export function reportCliExit(err: unknown, out: NodeJS.WritableStream = process.stdout, errOut: NodeJS.WritableStream = process.stderr): number {
+  if (!(err instanceof CliExit)) throw err;
+  (err.code === 0 ? out : errOut).write(err.output);
+  return err.code;
+}
+
 /** Exit status for invalid flags or configuration, like Go's flag package. */
 export const USAGE_EXIT_CODE = 2;
 

@@ -83,7 +83,9 @@ describe.each(goToolchains())('discover and sample a faultsvc built with $label'
     });
     expect(first.values.gc_heap_percent).toBeGreaterThan(0);
     expect(first.values.gc_heap_percent).toBeLessThan(1);
-    expect((await s.sample()).values.cpu_percent).toBeGreaterThanOrEqual(0);
+    // cpu_percent needs a window of at least 250 ms since the first sample.
+    const cpu = await waitFor('a cpu_percent', async () => (await s.sample()).values.cpu_percent, { intervalMs: 300, timeoutMs: 10_000 });
+    expect(cpu).toBeGreaterThanOrEqual(0);
   });
 
   it('cpu_percent rises to about one core during /fault/cpu?seconds=3&workers=1', async () => {

@@ -153,6 +153,15 @@ describe('agent catches the five faults on real Go processes', () => {
       const names = new Set(batches.flatMap((m) => m.metrics!.points.map((p) => p.name)));
       expect([...names]).toEqual(expect.arrayContaining(['cpu_percent', 'memory_percent', 'rss_bytes', 'goroutines', 'threads']));
     }
+    // Each agent counts the rule it fired and the captures it took on its /metrics.
+    const firedRule: Partial<Record<Fault, string>> = { cpu: 'cpu', memory: 'memory', goroutines: 'goroutines', threads: 'threads' };
+    for (const [fault, rule] of Object.entries(firedRule)) {
+      const text = await (await fetch(`${agents.get(fault as Fault)!.ready[1]}/metrics`)).text();
+      expect(text).toMatch(new RegExp(`^stackwatch_rule_triggers_total\\{rule="${rule}"\\} [1-9]`, 'm'));
+      expect(text).toMatch(/^stackwatch_captures_total\{type="\w+",outcome="ok"\} [1-9]/m);
+    }
+    const deadlockMetrics = await (await fetch(`${agents.get('deadlock')!.ready[1]}/metrics`)).text();
+    expect(deadlockMetrics).toMatch(/^stackwatch_findings_total\{kind="deadlock"\} [1-9]/m);
     const agent = agents.get('cpu')!;
     expect(await agent.stop('SIGTERM')).toBe(0);
     expect(agent.logs()).toContain('stopping: flushing captures in flight and the spool');

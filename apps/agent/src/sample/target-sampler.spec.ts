@@ -107,6 +107,19 @@ describe('TargetSampler', () => {
     expect((await s.sample()).values.cpu_percent).toBeCloseTo(5);
   });
 
+  it('computes no cpu_percent over a window shorter than 250 ms, and keeps the older base', async () => {
+    const s = sampler(42);
+    await s.sample();
+    clockMs += 20;
+    // One 10 ms tick more in 20 ms would read as 25 % of the limit: too coarse to report.
+    await setProcess(42, { utime: 101, stime: 50, start: 1000, rssKb: 256 * 1024, threads: 9 });
+    expect((await s.sample()).values.cpu_percent).toBeUndefined();
+    clockMs += 980;
+    await setProcess(42, { utime: 150, stime: 50, start: 1000, rssKb: 256 * 1024, threads: 9 });
+    // Measured from the first sample: +0.5 s of CPU over 1 s = 25 % of 2 cores.
+    expect((await s.sample()).values.cpu_percent).toBeCloseTo(25);
+  });
+
   it('uses the host cores when there is no quota', async () => {
     await writeTree(tree.root, { 'sys/fs/cgroup/app/cpu.max': 'max 100000\n' });
     const s = sampler(42);

@@ -48,6 +48,8 @@ type ProcReading =
 
 const realClock = { now: () => Date.now(), monotonicMs: () => performance.now() };
 const DEFAULT_GC_HEAP_EVERY_MS = 5_000;
+/** Shortest window a cpu_percent is computed over: ≤ 4 % error from the 10 ms tick. */
+const MIN_CPU_WINDOW_MS = 250;
 /** When the pid is unknown, look for it again at most this often (it scans every /proc/<pid>/fd). */
 const RESOLVE_RETRY_MS = 30_000;
 
@@ -102,12 +104,16 @@ export class TargetSampler {
       restarted =
         previous !== undefined &&
         (previous.pid !== proc.pid || previous.startTimeTicks !== proc.stat.startTimeTicks || cpuTicks < previous.cpuTicks);
-      if (previous && !restarted && proc.atMs > previous.atMs) {
+      // CPU time moves in clock ticks (10 ms): over a window much shorter than MIN_CPU_WINDOW_MS
+      // one tick more or less would read as a huge swing, so such a sample reports no cpu_percent
+      // and keeps the older base, making the next window long enough.
+      const tooSoon = previous !== undefined && !restarted && proc.atMs - previous.atMs < MIN_CPU_WINDOW_MS;
+      if (previous && !restarted && !tooSoon) {
         const cpuSeconds = (cpuTicks - previous.cpuTicks) / (this.options.clockTicks ?? clockTicksPerSecond());
         const limits = await this.limitsFor(proc.pid);
         values.cpu_percent = (cpuSeconds / ((proc.atMs - previous.atMs) / 1000) / limits.cpuCores) * 100;
       }
-      this.baseline = { pid: proc.pid, startTimeTicks: proc.stat.startTimeTicks, cpuTicks, atMs: proc.atMs };
+      if (!tooSoon) this.baseline = { pid: proc.pid, startTimeTicks: proc.stat.startTimeTicks, cpuTicks, atMs: proc.atMs };
       values.threads = proc.status.threads ?? proc.stat.numThreads;
       if (proc.status.rssBytes !== undefined) {
         values.rss_bytes = proc.status.rssBytes;
