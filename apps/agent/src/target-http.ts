@@ -41,6 +41,11 @@ const REASONS: Readonly<Record<string, string>> = {
   EPIPE: 'connection closed by the target',
 };
 
+/** What a failed connection means, in words (`connection refused`), else the error's message. */
+export function socketFailureReason(err: NodeJS.ErrnoException): string {
+  return REASONS[err.code ?? ''] ?? err.message;
+}
+
 export interface HttpGetOptions {
   /** Whole request, body included. */
   readonly timeoutMs: number;
@@ -80,7 +85,7 @@ export function httpGet(url: URL, { timeoutMs, maxBytes, signal }: HttpGetOption
     });
     const timer = setTimeout(() => finish(new TargetHttpError(`${what}: no answer within ${timeoutMs} ms`, 'timeout')), timeoutMs);
     req.on('error', (err: NodeJS.ErrnoException) =>
-      finish(new TargetHttpError(`${what}: ${REASONS[err.code ?? ''] ?? err.message}`, 'unavailable', { cause: err })),
+      finish(new TargetHttpError(`${what}: ${socketFailureReason(err)}`, 'unavailable', { cause: err })),
     );
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -120,6 +120,7 @@ export class TargetWatcher {
     this.stopped = true;
     await this.recorder?.stop();
     await Promise.all([...this.inFlight]);
+    this.sampler.close();
     await this.flushMetrics();
   }
 

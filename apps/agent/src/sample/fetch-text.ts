@@ -1,17 +1,19 @@
+import type { KeepAliveGet } from '../keep-alive-get';
 import { httpGet, TargetHttpError } from '../target-http';
 import { TargetUnavailableError } from './target-unavailable-error';
 
 /** Index pages and MemStats are small; anything this big is not what we asked for. */
-const MAX_TEXT_BYTES = 8 * 1024 * 1024;
+export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
 
 /**
- * GET `url` as text within `timeoutMs` (body included). Rejects with TargetUnavailableError saying
- * what went wrong: connection refused, timeout, or the HTTP status.
+ * GET `url` as text within `timeoutMs` (body included), through `via` when the caller keeps a
+ * connection for this URL. Rejects with TargetUnavailableError saying what went wrong: connection
+ * refused, timeout, or the HTTP status.
  */
-export async function fetchText(url: URL, timeoutMs: number, targetKey = url.origin): Promise<string> {
+export async function fetchText(url: URL, timeoutMs: number, targetKey = url.origin, via?: KeepAliveGet): Promise<string> {
   let answer;
   try {
-    answer = await httpGet(url, { timeoutMs, maxBytes: MAX_TEXT_BYTES });
+    answer = via ? await via.get(timeoutMs) : await httpGet(url, { timeoutMs, maxBytes: MAX_TEXT_BYTES });
   } catch (err) {
     if (err instanceof TargetHttpError) throw new TargetUnavailableError(targetKey, err.message, { cause: err });
     throw err;

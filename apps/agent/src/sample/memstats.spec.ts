@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { gcHeapPercent, parseMemStats, parsePrometheusNextGc, readNextGc } from './memstats';
+import { KeepAliveGet } from '../keep-alive-get';
+import { gcHeapPercent, nextGcUrl, parseMemStats, parsePrometheusNextGc, readNextGc, type NextGcSource } from './memstats';
 import { TargetUnavailableError } from './target-unavailable-error';
 
 // heap?debug=1 captured from faultsvc fixtures (Go 1.19 and 1.26) after a 64 MiB allocation.
@@ -66,6 +67,18 @@ describe('readNextGc', () => {
   it('from heap?debug=1 or from a Prometheus page', async () => {
     expect(await readNextGc({ kind: 'heap', base }, 1_000, 'k')).toBe(134804906);
     expect(await readNextGc({ kind: 'metrics', url: new URL('/metrics', base) }, 1_000, 'k')).toBe(134804906);
+  });
+
+  it('through a kept connection to the same page', async () => {
+    for (const source of [{ kind: 'heap', base }, { kind: 'metrics', url: new URL('/metrics', base) }] satisfies NextGcSource[]) {
+      const via = new KeepAliveGet(nextGcUrl(source), { maxBytes: 1 << 20 });
+      try {
+        expect(await readNextGc(source, 1_000, 'k', via)).toBe(134804906);
+        expect(await readNextGc(source, 1_000, 'k', via)).toBe(134804906);
+      } finally {
+        via.close();
+      }
+    }
   });
 
   it('rejects with TargetUnavailableError when the value is missing', async () => {

@@ -1,3 +1,4 @@
+import type { KeepAliveGet } from '../keep-alive-get';
 import { fetchText } from './fetch-text';
 import { TargetUnavailableError } from './target-unavailable-error';
 
@@ -32,15 +33,23 @@ export function gcHeapPercent(nextGcBytes: number, memoryLimitBytes: number): nu
   return ((nextGcBytes / 2) / memoryLimitBytes) * 100;
 }
 
-/** Fetches NextGC within `timeoutMs`; rejects with TargetUnavailableError when it cannot. */
-export async function readNextGc(source: NextGcSource, timeoutMs: number, targetKey: string): Promise<number> {
+/** The page NextGC is read from. */
+export function nextGcUrl(source: NextGcSource): URL {
+  return source.kind === 'metrics' ? source.url : new URL('debug/pprof/heap?debug=1', source.base);
+}
+
+/**
+ * Fetches NextGC within `timeoutMs` (through `via`, a kept connection to nextGcUrl(source), when
+ * given); rejects with TargetUnavailableError when it cannot.
+ */
+export async function readNextGc(source: NextGcSource, timeoutMs: number, targetKey: string, via?: KeepAliveGet): Promise<number> {
+  const text = await fetchText(nextGcUrl(source), timeoutMs, targetKey, via);
   if (source.kind === 'metrics') {
-    const value = parsePrometheusNextGc(await fetchText(source.url, timeoutMs, targetKey));
+    const value = parsePrometheusNextGc(text);
     if (value === undefined) throw new TargetUnavailableError(targetKey, `${source.url.href} has no go_memstats_next_gc_bytes`);
     return value;
   }
-  const url = new URL('debug/pprof/heap?debug=1', source.base);
-  const value = parseMemStats(await fetchText(url, timeoutMs, targetKey)).get('NextGC');
+  const value = parseMemStats(text).get('NextGC');
   if (value === undefined) throw new TargetUnavailableError(targetKey, 'heap?debug=1 has no "# NextGC" line');
   return value;
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { statLine, statusText, tempTree, writeTree } from '../discover/__fixtures__/file-tree';
 import type { WatchedTarget } from '../target';
+import { parseProcStat, parseProcStatus, type ProcReader } from './proc-stat';
 import { TargetSampler, TargetUnavailableError, type TargetSamplerOptions } from './target-sampler';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
@@ -64,6 +65,16 @@ describe('TargetSampler', () => {
     });
   }
 
+  // The tree's files are rewritten to simulate a process changing or exiting; a kept descriptor
+  // would not see that as /proc does (ProcFiles is tested on the real /proc in proc-stat.spec.ts).
+  const freshReads: ProcReader = {
+    read: (pid) => ({
+      stat: parseProcStat(readFileSync(join(proc, String(pid), 'stat'), 'utf8')),
+      status: parseProcStatus(readFileSync(join(proc, String(pid), 'status'), 'utf8')),
+    }),
+    close: () => undefined,
+  };
+
   const target = (pid: number | undefined): WatchedTarget => ({
     key: base.origin,
     url: base,
@@ -76,6 +87,7 @@ describe('TargetSampler', () => {
     new TargetSampler(target(pid), {
       intervalMs: 1_000,
       procRoot: proc,
+      procReader: freshReads,
       sysRoot: join(tree.root, 'sys'),
       host,
       clockTicks: 100,

@@ -1,9 +1,10 @@
 import type { SampleMetric, TargetSample, WatchedTarget } from '../target';
-import { fetchText } from './fetch-text';
+import { KeepAliveGet } from '../keep-alive-get';
+import { fetchText, MAX_TEXT_BYTES } from './fetch-text';
 import { hostResources, readEffectiveLimits, type EffectiveLimits, type HostResources } from './limits';
-import { gcHeapPercent, readNextGc, type NextGcSource } from './memstats';
+import { gcHeapPercent, nextGcUrl, readNextGc, type NextGcSource } from './memstats';
 import { parsePprofIndex, PprofIndexError, type PprofIndex } from './pprof-index';
-import { clockTicksPerSecond, readProcStat, readProcStatus, type ProcStat, type ProcStatus } from './proc-stat';
+import { clockTicksPerSecond, ProcFiles, type ProcReader, type ProcStat, type ProcStatus } from './proc-stat';
 import { TargetUnavailableError } from './target-unavailable-error';
 
 export { TargetUnavailableError } from './target-unavailable-error';
@@ -25,6 +26,8 @@ export interface TargetSamplerOptions {
   /** Notices, each said once per change: /proc access lost or regained, NextGC unavailable. */
   readonly log?: (line: string) => void;
   readonly procRoot?: string;
+  /** How stat and status are read; default: kept descriptors under procRoot (ProcFiles). */
+  readonly procReader?: ProcReader;
   readonly sysRoot?: string;
   readonly host?: HostResources;
   /** Cgroup limits are re-read this often (they change rarely: in-place resize); default 30 s. */
@@ -69,6 +72,11 @@ export class TargetSampler {
   private procProblem: string | undefined;
   private gcHeapProblem: string | undefined;
   private readonly clock: { now(): number; monotonicMs(): number };
+  private readonly procFiles: ProcReader;
+  private readonly indexUrl: URL;
+  /** The index page is asked for every interval: over one kept connection when plain HTTP. */
+  private readonly indexGet: KeepAliveGet | undefined;
+  private readonly nextGc: { readonly source: NextGcSource; readonly via: KeepAliveGet | undefined } | undefined;
 
   constructor(
     readonly target: WatchedTarget,
@@ -76,6 +84,20 @@ export class TargetSampler {
   ) {
     this.pid = target.pid;
     this.clock = options.clock ?? realClock;
+    this.procFiles = options.procReader ?? new ProcFiles(options.procRoot);
+    this.indexUrl = new URL('debug/pprof/', target.url);
+    this.indexGet = KeepAliveGet.forPlainHttp(this.indexUrl, { maxBytes: MAX_TEXT_BYTES });
+    if (options.gcHeap) {
+      const source: NextGcSource = options.metricsUrl ? { kind: 'metrics', url: options.metricsUrl } : { kind: 'heap', base: target.url };
+      this.nextGc = { source, via: KeepAliveGet.forPlainHttp(nextGcUrl(source), { maxBytes: MAX_TEXT_BYTES }) };
+    }
+  }
+
+  /** Releases the kept connection and /proc descriptors; sample() reopens them if called again. */
+  close(): void {
+    this.indexGet?.close();
+    this.nextGc?.via?.close();
+    this.procFiles.close();
   }
 
   /** The pid sampled last (it changes when resolvePid finds a new owner). */
@@ -130,7 +152,7 @@ export class TargetSampler {
   }
 
   private async readIndex(timeoutMs: number): Promise<PprofIndex> {
-    const text = await fetchText(new URL('debug/pprof/', this.target.url), timeoutMs, this.target.key);
+    const text = await fetchText(this.indexUrl, timeoutMs, this.target.key, this.indexGet);
     try {
       return parsePprofIndex(text);
     } catch (err) {
@@ -141,15 +163,12 @@ export class TargetSampler {
 
   /** Never rejects: a missing NextGC only leaves gc_heap_percent out (said once per outage). */
   private async readNextGc(timeoutMs: number): Promise<number | undefined> {
-    if (!this.options.gcHeap) return undefined;
+    if (!this.nextGc) return undefined;
     const now = this.clock.monotonicMs();
     if (now - this.lastNextGcReadMs < (this.options.gcHeapEveryMs ?? DEFAULT_GC_HEAP_EVERY_MS)) return undefined;
     this.lastNextGcReadMs = now;
-    const source: NextGcSource = this.options.metricsUrl
-      ? { kind: 'metrics', url: this.options.metricsUrl }
-      : { kind: 'heap', base: this.target.url };
     try {
-      const value = await readNextGc(source, timeoutMs, this.target.key);
+      const value = await readNextGc(this.nextGc.source, timeoutMs, this.target.key, this.nextGc.via);
       if (this.gcHeapProblem !== undefined) this.log(`target ${this.target.key}: NextGC readable again`);
       this.gcHeapProblem = undefined;
       return value;
@@ -163,7 +182,6 @@ export class TargetSampler {
 
   /** Never rejects. Finds the process again when its pid has gone (or was never known). */
   private async readProc(): Promise<ProcReading> {
-    const procRoot = this.options.procRoot;
     if (this.pid === undefined) {
       const pid = await this.resolve(false);
       if (pid === undefined) return { ok: false, pid: undefined, reason: 'its pid is unknown (another pid namespace, or not local)' };
@@ -172,7 +190,7 @@ export class TargetSampler {
     for (let attempt = 0; ; attempt++) {
       const pid: number = this.pid;
       try {
-        const [stat, status] = await Promise.all([readProcStat(pid, procRoot), readProcStatus(pid, procRoot)]);
+        const { stat, status } = this.procFiles.read(pid);
         return { ok: true, pid, stat, status, atMs: this.clock.monotonicMs() };
       } catch (err) {
         if (attempt === 0 && isGone(err)) {
