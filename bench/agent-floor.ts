@@ -1,13 +1,16 @@
 /**
  * The floor under the agent's sampling cost: a bare Node.js loop doing only the I/O one sample
- * needs — a keep-alive GET of each target's /debug/pprof/ index and reads of /proc/<pid>/stat and
- * status — for 10 fault-fixture processes every second, with nothing else (no parsing,
- * detection, metrics or shipping). Reports its own CPU as % of one core and its RSS.
+ * needs, the way the agent does it — a GET of each target's /debug/pprof/ index over a kept
+ * connection (the agent's KeepAliveGet) and reads of /proc/<pid>/stat and status through kept
+ * descriptors (its ProcFiles) — for 10 fault-fixture processes every second, with nothing else
+ * (no parsing, detection, metrics or shipping). `BENCH_FLOOR_HTTP=node` uses node:http with
+ * keep-alive instead, the agent's earlier client. Reports its own CPU as % of one core and its RSS.
  *
  *   npm run bench:agent-floor      (BENCH_SECONDS=60 by default)
  */
-import { readFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { KeepAliveGet } from '@stackwatch/agent-app/dist/keep-alive-get';
+import { ProcFiles } from '@stackwatch/agent-app/dist/sample/proc-stat';
 import { startFaultFixtures } from '@stackwatch/testing';
 
 const TARGETS = 10;
@@ -18,8 +21,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const fixtures = await startFaultFixtures({ count: TARGETS });
+  const nodeHttp = process.env.BENCH_FLOOR_HTTP === 'node';
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const fetchIndex = (url: string) =>
+  const viaNodeHttp = (url: string) =>
     new Promise<Buffer>((resolve, reject) =>
       get(`${url}/debug/pprof/`, { agent }, (res) => {
         const chunks: Buffer[] = [];
@@ -27,11 +31,12 @@ async function main(): Promise<void> {
         res.on('end', () => resolve(Buffer.concat(chunks)));
       }).on('error', reject),
     );
+  const kept = new Map(fixtures.map((f) => [f.url, new KeepAliveGet(new URL(`${f.url}/debug/pprof/`), { maxBytes: 1 << 20 })]));
+  const procFiles = new Map(fixtures.map((f) => [f.pid, new ProcFiles()]));
   const tick = setInterval(() => {
     for (const f of fixtures) {
-      void fetchIndex(f.url);
-      readFileSync(`/proc/${f.pid}/stat`);
-      readFileSync(`/proc/${f.pid}/status`);
+      void (nodeHttp ? viaNodeHttp(f.url) : kept.get(f.url)!.get(1_000));
+      procFiles.get(f.pid)!.read(f.pid);
     }
   }, 1_000);
   try {
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
       JSON.stringify(
         {
           targets: TARGETS,
+          http: nodeHttp ? 'node:http keep-alive' : 'KeepAliveGet',
           measuredSeconds: SECONDS,
           floorCpuPercentOfOneCore: +(((used.user + used.system) / (SECONDS * 1e6)) * 100).toFixed(2),
           floorRssMiB: +(process.memoryUsage().rss / 1024 / 1024).toFixed(1),
@@ -53,6 +59,8 @@ async function main(): Promise<void> {
     );
   } finally {
     clearInterval(tick);
+    for (const k of kept.values()) k.close();
+    for (const p of procFiles.values()) p.close();
     await Promise.all(fixtures.map((f) => f.stop()));
   }
 }

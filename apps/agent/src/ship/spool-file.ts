@@ -41,21 +41,22 @@ export function unframe(data: Buffer): Buffer {
 }
 
 /**
- * Writes `name` so that it is either absent or complete after a crash: a temp file is written and
- * fsynced, then renamed over the final name, then the directory is fsynced so the rename itself
- * survives a power cut. Leftover temp files are what a crash in between leaves behind.
+ * Writes `name` so that it is either absent or complete after a crash: a temp file is written,
+ * then renamed over the final name. With `sync` (the default) the temp file is fsynced before the
+ * rename and the directory after it, so the file also survives a power cut; without, it survives
+ * a crash of the process (the page cache keeps it) for half the file-system calls.
  */
-export async function writeDurably(dir: string, name: string, data: Buffer | string): Promise<void> {
+export async function writeDurably(dir: string, name: string, data: Buffer | string, { sync = true }: { sync?: boolean } = {}): Promise<void> {
   const temp = join(dir, name + TEMP_SUFFIX);
   const handle = await open(temp, 'w');
   try {
     await writeFile(handle, data);
-    await handle.sync();
+    if (sync) await handle.sync();
   } finally {
     await handle.close();
   }
   await rename(temp, join(dir, name));
-  await syncDirectory(dir);
+  if (sync) await syncDirectory(dir);
 }
 
 async function syncDirectory(dir: string): Promise<void> {

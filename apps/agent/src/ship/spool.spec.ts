@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage } from '@stackwatch/contract';
@@ -152,11 +153,42 @@ describe('Spool', () => {
     await spool.remove('gone');
     expect(await spool.read(gone)).toBeUndefined();
 
-    const rotten = spool.get('rotten')!;
+    // Reopened, nothing is held in memory: the read goes to the disk, where the file rotted.
+    const reopened = await Spool.open(dir, options());
+    const rotten = reopened.get('rotten')!;
     writeFileSync(join(dir, entryFileName(rotten.seq)), 'bit rot');
-    expect(await spool.read(rotten)).toBeUndefined();
-    expect(spool.size()).toBe(0);
-    expect(spool.bytes()).toBe(0);
+    expect(await reopened.read(rotten)).toBeUndefined();
+    expect(reopened.size()).toBe(0);
+    expect(reopened.bytes()).toBe(0);
+  });
+
+  it('serves recent appends from memory, larger ones from the disk', async () => {
+    const spool = await Spool.open(dir, options({ maxBytes: 4 * 1024 * 1024 }));
+    await spool.append(metrics('recent', 7));
+    await spool.append({ profile: { id: 'large', type: 'heap', pprof_gzip: Buffer.alloc(300 * 1024, 1) } });
+    for (const name of entryFiles()) rmSync(join(dir, name)); // the disk copies vanish
+    expect((await spool.read(spool.get('recent')!))?.metrics?.points[0].value).toBe(7);
+    expect(await spool.read(spool.get('large')!)).toBeUndefined();
+  });
+
+  it('fsyncs profiles and events, not metric batches and statuses', async () => {
+    const probe = await open(join(dir, 'probe'), 'w');
+    const sync = jest.spyOn(Object.getPrototypeOf(probe) as { sync(): Promise<void> }, 'sync');
+    await probe.close();
+    try {
+      const spool = await Spool.open(dir, options());
+      await spool.append(metrics('first')); // leases a block of sequence numbers: a synced write
+      sync.mockClear();
+      await spool.append(metrics('m'));
+      await spool.append({ target_status: { id: 's', target: { service: 'svc', instance: 'i-1' }, state: 'TARGET_STATE_UP' } });
+      expect(sync).not.toHaveBeenCalled();
+      await spool.append({ profile: { id: 'p', type: 'heap', pprof_gzip: Buffer.from([1, 2, 3]) } });
+      expect(sync).toHaveBeenCalledTimes(2); // the file, then its directory
+      await spool.append({ event: { id: 'e', kind: 'cpu' } });
+      expect(sync).toHaveBeenCalledTimes(4);
+    } finally {
+      sync.mockRestore();
+    }
   });
 
   it('keeps appends in call order when they are not awaited one by one', async () => {

@@ -36,9 +36,15 @@ const SEQUENCE_FILE = 'sequence';
  */
 const SEQUENCE_BLOCK = 1_000_000;
 
+/** Kinds written without fsync: frequent and small, worth less than two fsyncs each (see write()). */
+const UNSYNCED_KINDS: ReadonlySet<DataKind> = new Set(['metrics', 'target_status']);
+/** Payloads kept in memory after append so the shipper need not read them back; bounded. */
+const RECENT_MAX_BYTES = 4 * 1024 * 1024;
+const RECENT_MAX_PAYLOAD_BYTES = 256 * 1024;
+
 /**
- * A bounded disk spool of AgentMessages: each message is one fsynced file, so `kill -9` loses at
- * most the message being written, and the messages survive agent restarts in their order.
+ * A bounded disk spool of AgentMessages: each message is one file, so `kill -9` loses at most the
+ * message being written, and the messages survive agent restarts in their order.
  */
 export class Spool {
   /** By id, in sequence order: appends are serialized, so insertion order is sequence order. */
@@ -52,6 +58,9 @@ export class Spool {
   private readonly deleting = new Set<Promise<void>>();
   private readonly metrics: SpoolMetrics;
   private readonly drops: DropReporter;
+  /** Payloads of recent appends by id, oldest first, at most RECENT_MAX_BYTES in all. */
+  private readonly recent = new Map<string, Buffer>();
+  private recentBytes = 0;
   private closed = false;
 
   private constructor(
@@ -112,6 +121,8 @@ export class Spool {
 
   /** The message of an entry, or undefined when it is gone (acked, dropped, or found corrupt). */
   async read(entry: SpoolEntry): Promise<AgentMessage__Output | undefined> {
+    const kept = this.recent.get(entry.id);
+    if (kept && this.entries.get(entry.id) === entry) return decodeAgentMessage(kept);
     let data: Buffer;
     try {
       data = await readFile(this.path(entry.seq));
@@ -166,8 +177,11 @@ export class Spool {
     }
     await this.makeRoom(data.length);
     const seq = await this.takeSeq();
-    await writeDurably(this.dir, entryFileName(seq), data);
+    // Metric batches and statuses come every few seconds per target: they skip the fsyncs, so a
+    // power cut (not a crash of the agent) may lose the last of them. Profiles and events are synced.
+    await writeDurably(this.dir, entryFileName(seq), data, { sync: !UNSYNCED_KINDS.has(kind) });
     this.entries.set(id, { seq, id, kind, bytes: data.length, payloadBytes: payload.length });
+    this.keepRecent(id, payload);
     this.total += data.length;
     this.metrics.bytes.set(this.total);
   }
@@ -199,7 +213,23 @@ export class Spool {
     return seq;
   }
 
+  private keepRecent(id: string, payload: Buffer): void {
+    if (payload.length > RECENT_MAX_PAYLOAD_BYTES) return;
+    this.recent.set(id, payload);
+    this.recentBytes += payload.length;
+    for (const [oldId, old] of this.recent) {
+      if (this.recentBytes <= RECENT_MAX_BYTES) break;
+      this.recent.delete(oldId);
+      this.recentBytes -= old.length;
+    }
+  }
+
   private forget(entry: SpoolEntry): void {
+    const kept = this.recent.get(entry.id);
+    if (kept) {
+      this.recent.delete(entry.id);
+      this.recentBytes -= kept.length;
+    }
     this.entries.delete(entry.id);
     this.total -= entry.bytes;
     this.metrics.bytes.set(this.total);
