@@ -1,11 +1,52 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { AggregatorConfig } from './config/aggregator-config';
-import { ConfigModule } from './config/config.module';
+import { AGGREGATOR_CONFIG, ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
 import { ObserveModule } from './observe/observe.module';
+import { QueryModule } from './query/query.module';
+import { RetentionModule } from './retention/retention.module';
+import { openProfileStore } from './store/open-store';
+import { PROFILE_STORE } from './store/profile-store';
+
+/**
+ * The one place the store adapter is chosen: --store names DuckDB or ClickHouse, and everything
+ * else sees only the ProfileStore port. openProfileStore applies the schema; StoreHealthService
+ * watches the store and closes it last.
+ */
+@Global()
+@Module({})
+class StoreModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: StoreModule,
+      providers: [
+        {
+          provide: PROFILE_STORE,
+          useFactory: (config: AggregatorConfig) =>
+            openProfileStore(config.store, { ...(config.clickhouseCluster !== undefined ? { cluster: config.clickhouseCluster } : {}) }),
+          inject: [AGGREGATOR_CONFIG],
+        },
+      ],
+      exports: [PROFILE_STORE],
+    };
+  }
+}
 
 @Module({})
 export class AppModule {
   static forRoot(config: AggregatorConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), ObserveModule] };
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        StoreModule.forRoot(),
+        ObserveModule,
+        HealthModule,
+        IngestModule,
+        QueryModule.forRoot({ maxRangeMs: config.retention }),
+        RetentionModule,
+      ],
+    };
   }
 }

@@ -14,7 +14,15 @@ export interface ClickHouseServer {
   readonly dataDir: string;
   /** Runs one query over HTTP and returns the response text (throws with ClickHouse's message). */
   query(sql: string): Promise<string>;
+  /** Stops the server and removes its data directory. */
   stop(): Promise<void>;
+  /**
+   * Stops the server process (SIGTERM) but keeps its data directory and ports: a ClickHouse that
+   * went down. resume() brings it back with the same data.
+   */
+  halt(): Promise<void>;
+  /** Starts a new server process on the data directory and ports of a halted one; resolves once it answers /ping. */
+  resume(): Promise<void>;
 }
 
 export interface ClickHouseOptions {
@@ -100,19 +108,6 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
   writeFileSync(join(dir, 'config.xml'), configXml(dir, ports, options.extraConfigXml ?? ''));
   writeFileSync(join(dir, 'users.xml'), USERS_XML);
 
-  const child = spawn(bin, [...args, `--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  running.add(child);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  let exited: number | null | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
-      exited = code;
-      running.delete(child);
-      resolve();
-    }),
-  );
-
   const url = `http://127.0.0.1:${ports.http}`;
   const query = async (sql: string): Promise<string> => {
     const response = await fetch(url, { method: 'POST', body: sql, signal: AbortSignal.timeout(30_000) });
@@ -120,29 +115,65 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
     if (!response.ok) throw new Error(`ClickHouse: ${text.trim()}`);
     return text;
   };
-  const stop = async (): Promise<void> => {
-    if (exited === undefined) {
+
+  /** One server process on `dir`; resolves once it answers /ping. */
+  const launch = async (): Promise<{ halt(): Promise<void> }> => {
+    const child = spawn(bin, [...args, `--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    let exited: number | null | undefined;
+    const exit = new Promise<void>((resolve) =>
+      child.once('exit', (code) => {
+        exited = code;
+        running.delete(child);
+        resolve();
+      }),
+    );
+    const halt = async (): Promise<void> => {
+      if (exited !== undefined) return;
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exit;
       clearTimeout(killer);
+    };
+    try {
+      await waitFor(
+        `ClickHouse on ${url} to answer /ping`,
+        async () => {
+          if (exited !== undefined) throw new Error(`clickhouse-server exited with code ${exited}: ${stderr.trim()}`);
+          const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1_000) });
+          return response.ok;
+        },
+        { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100 },
+      );
+    } catch (err) {
+      await halt();
+      throw err;
     }
-    rmSync(dir, { recursive: true, force: true });
+    return { halt };
   };
 
+  let current: { halt(): Promise<void> } | undefined;
+  const stop = async (): Promise<void> => {
+    await current?.halt();
+    current = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    await waitFor(
-      `ClickHouse on ${url} to answer /ping`,
-      async () => {
-        if (exited !== undefined) throw new Error(`clickhouse-server exited with code ${exited}: ${stderr.trim()}`);
-        const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1_000) });
-        return response.ok;
-      },
-      { timeoutMs: options.startTimeoutMs ?? 60_000, intervalMs: 100 },
-    );
+    current = await launch();
   } catch (err) {
-    await stop();
+    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  return { url, httpPort: ports.http, tcpPort: ports.tcp, dataDir: dir, query, stop };
+  const halt = async (): Promise<void> => {
+    await current?.halt();
+    current = undefined;
+  };
+  const resume = async (): Promise<void> => {
+    if (current) throw new Error('resume() needs a halted server: this one is running');
+    // Same config file: same ports and data directory, free again once the old process exited.
+    current = await launch();
+  };
+  return { url, httpPort: ports.http, tcpPort: ports.tcp, dataDir: dir, query, stop, halt, resume };
 }

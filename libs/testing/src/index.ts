@@ -6,3 +6,4 @@ export * from './clickhouse-server';
 export * from './pprof-tool';
 export * from './ingest-test-server';
 export * from './app-process';
+export * from './ingest-client';

@@ -14,7 +14,7 @@ function run(name: string, args: string[]) {
 
 describe.each([
   ['stackwatch-agent', ['--aggregator', '--target', '--discover', '--interval', '--rule', '--flight-recorder', '--spool-dir', '--metrics-listen', '--config']],
-  ['stackwatch-aggregator', ['--http-listen', '--config']],
+  ['stackwatch-aggregator', ['--grpc-listen', '--http-listen', '--store', '--clickhouse-cluster', '--retention', '--token', '--tls-client-ca', '--config']],
 ])('%s command line', (name, flags) => {
   it('prints its flags with --help and exits 0', () => {
     const result = run(name, ['--help']);
@@ -36,7 +36,7 @@ describe.each([
   });
 
   it('exits 2 naming the field when a value is malformed', () => {
-    const flag = name === 'stackwatch-agent' ? '--interval' : flags[0];
+    const flag = name === 'stackwatch-agent' ? '--interval' : '--store';
     const result = run(name, [flag, 'not-valid']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`invalid ${flag} "not-valid"`);
@@ -50,14 +50,22 @@ describe('running executables', () => {
     await Promise.all(fixtures.map((f) => f.stop()));
   });
 
-  it('aggregator serves /healthz and its Prometheus metrics, and stops on SIGTERM', async () => {
-    const aggregator = await startApp('stackwatch-aggregator', ['--http-listen', '127.0.0.1:0'], /HTTP on (http:\/\/\S+)/);
+  it('aggregator serves /healthz, /readyz, the API and its Prometheus metrics, and stops on SIGTERM', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'stackwatch-cli-aggregator-'));
+    const aggregator = await startApp(
+      'stackwatch-aggregator',
+      ['--grpc-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--store', `duckdb:${join(data, 'store.duckdb')}`],
+      /HTTP on (http:\/\/\S+)/,
+    );
     try {
       const base = aggregator.ready[1];
       expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+      await waitFor('ready', async () => (await fetch(`${base}/readyz`)).status === 200, { timeoutMs: 10_000 });
+      expect(await (await fetch(`${base}/api/v1/services`)).json()).toEqual([]);
       expect(await (await fetch(`${base}/metrics`)).text()).toContain('stackwatch_aggregator_process_cpu_seconds_total');
     } finally {
       expect(await aggregator.stop()).toBe(0);
+      rmSync(data, { recursive: true, force: true });
     }
   });
 

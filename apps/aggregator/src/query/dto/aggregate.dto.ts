@@ -1,0 +1,121 @@
+import { PROFILE_TYPES } from '@stackwatch/contract';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { IsIntegerParam, IsQueryText, MAX_LIMIT } from './query-params';
+import { TimeRangeQuery } from './range.dto';
+
+/** Which samples an aggregate reads: a service (or one profile), a profile type and sample type, a range. */
+export class AggregateQuery extends TimeRangeQuery {
+  /** Required unless `profile` names one profile. */
+  @IsOptional()
+  @IsQueryText()
+  service?: string;
+
+  @IsOptional()
+  @IsQueryText()
+  instance?: string;
+
+  /** Default cpu. */
+  @IsOptional()
+  @IsIn(PROFILE_TYPES)
+  type?: string;
+
+  /** Default: the profile type's usual one (cpu, inuse_space, goroutine, delay…). */
+  @IsOptional()
+  @IsQueryText()
+  sampleType?: string;
+
+  /** One profile id: the aggregate of that profile alone (its service, instance, type and time). */
+  @IsOptional()
+  @IsQueryText()
+  profile?: string;
+}
+
+export class HotspotsQuery extends AggregateQuery {
+  @IsOptional()
+  @IsIn(['self', 'total'])
+  order?: 'self' | 'total';
+
+  @IsOptional()
+  @IsIntegerParam(1, MAX_LIMIT)
+  limit?: number;
+}
+
+export const DEFAULT_MAX_NODES = 10_000;
+export const MAX_MAX_NODES = 100_000;
+
+export class FlameGraphQuery extends AggregateQuery {
+  @IsOptional()
+  @IsIntegerParam(2, MAX_MAX_NODES)
+  maxNodes?: number;
+}
+
+export class MergedPprofQuery extends AggregateQuery {
+  /** How many profiles (newest first) are merged at most; default 100. */
+  @IsOptional()
+  @IsIntegerParam(1, MAX_LIMIT)
+  limit?: number;
+}
+
+export class DiffQuery extends TimeRangeQuery {
+  @IsOptional()
+  @IsQueryText()
+  service?: string;
+
+  @IsOptional()
+  @IsQueryText()
+  instance?: string;
+
+  @IsOptional()
+  @IsIn(PROFILE_TYPES)
+  type?: string;
+
+  @IsOptional()
+  @IsQueryText()
+  sampleType?: string;
+
+  @IsOptional()
+  @IsString()
+  baseFrom?: string;
+
+  @IsOptional()
+  @IsString()
+  baseTo?: string;
+
+  /** With `profile`: compare two single profiles instead of two windows. */
+  @IsOptional()
+  @IsQueryText()
+  baseProfile?: string;
+
+  @IsOptional()
+  @IsQueryText()
+  profile?: string;
+
+  @IsOptional()
+  @IsIntegerParam(1, MAX_LIMIT)
+  limit?: number;
+}
+
+export class FunctionInstancesQuery extends TimeRangeQuery {
+  @IsQueryText()
+  service!: string;
+
+  @IsQueryText()
+  function!: string;
+
+  @IsOptional()
+  @IsQueryText()
+  instance?: string;
+
+  @IsOptional()
+  @IsIn(PROFILE_TYPES)
+  type?: string;
+
+  @IsOptional()
+  @IsQueryText()
+  sampleType?: string;
+
+  @IsOptional()
+  @IsIntegerParam(1, MAX_LIMIT)
+  limit?: number;
+}
+
