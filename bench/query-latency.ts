@@ -69,9 +69,11 @@ async function fill(store: ProfileStore): Promise<{ fromMs: number; toMs: number
       const instance = `instance-${i}`;
       const stacks: StackRecord[] = [];
       const rows: SampleRecord[] = [];
+      // A hot core of stacks every profile has, and the rest a slice that moves with each profile:
+      // distinct stacks within a profile, different ones across instances and time.
+      const hot = Math.floor(stacksPerProfile / 4);
       for (let k = 0; k < stacksPerProfile; k++) {
-        // Each instance leans on its own slice of the stacks, with a shared hot core.
-        const shape = shapes[(k * 7919 + i * 131 + (k < stacksPerProfile / 4 ? 0 : profiles)) % shapes.length];
+        const shape = shapes[k < hot ? k : hot + ((k - hot + i * 131 + profiles) % (shapes.length - hot))];
         stacks.push({ service: 'bench', hash: shape.hash, frames: shape.frames });
         const base = { service: 'bench', instance, profileId: id, profileType: 'cpu', timeMs: t, stackHash: shape.hash };
         rows.push({ ...base, sampleType: 'samples', value: Math.max(1, Math.round(shape.cpuNanos / 10_000_000)) }, { ...base, sampleType: 'cpu', value: shape.cpuNanos });

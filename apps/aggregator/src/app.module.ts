@@ -6,13 +6,14 @@ import { IngestModule } from './ingest/ingest.module';
 import { ObserveModule } from './observe/observe.module';
 import { QueryModule } from './query/query.module';
 import { RetentionModule } from './retention/retention.module';
+import { DeferredStore } from './store/deferred-store';
 import { openProfileStore } from './store/open-store';
 import { PROFILE_STORE } from './store/profile-store';
 
 /**
  * The one place the store adapter is chosen: --store names DuckDB or ClickHouse, and everything
- * else sees only the ProfileStore port. openProfileStore applies the schema; StoreHealthService
- * watches the store and closes it last.
+ * else sees only the ProfileStore port. openProfileStore applies the schema (for ClickHouse in the
+ * background, until the server answers); StoreHealthService watches the store and closes it last.
  */
 @Global()
 @Module({})
@@ -23,8 +24,13 @@ class StoreModule {
       providers: [
         {
           provide: PROFILE_STORE,
-          useFactory: (config: AggregatorConfig) =>
-            openProfileStore(config.store, { ...(config.clickhouseCluster !== undefined ? { cluster: config.clickhouseCluster } : {}) }),
+          useFactory: async (config: AggregatorConfig) => {
+            const open = () => openProfileStore(config.store, { ...(config.clickhouseCluster !== undefined ? { cluster: config.clickhouseCluster } : {}) });
+            // A ClickHouse that is not up yet is waited for (not ready meanwhile); a DuckDB file
+            // that cannot be opened will not open later: that fails the start.
+            if (config.store.kind === 'duckdb') return open();
+            return new DeferredStore(open, { log: (line) => process.stderr.write(`stackwatch-aggregator: ${line}\n`) });
+          },
           inject: [AGGREGATOR_CONFIG],
         },
       ],
