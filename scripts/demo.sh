@@ -9,6 +9,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 
 INSTANCES=${STACKWATCH_DEMO_INSTANCES:-3}
+GRPC_PORT=${STACKWATCH_DEMO_GRPC_PORT:-7171}
 HTTP_PORT=${STACKWATCH_DEMO_HTTP_PORT:-7172}
 AGENT_METRICS_PORT=${STACKWATCH_DEMO_AGENT_METRICS_PORT:-7173}
 # Logs stay in .demo/ after the demo stops; binaries and state are made anew each run.
@@ -42,9 +43,10 @@ wait_http() {
 echo "demo: building the Go fault-fixture service" >&2
 (cd test/fixtures/go && CGO_ENABLED=1 go build -o "$run_dir/faultsvc" ./faultsvc)
 
-bin/stackwatch-aggregator --http-listen "127.0.0.1:$HTTP_PORT" >"$run_dir/aggregator.log" 2>&1 &
+bin/stackwatch-aggregator --grpc-listen "127.0.0.1:$GRPC_PORT" --http-listen "127.0.0.1:$HTTP_PORT" \
+  --store "duckdb:$run_dir/stackwatch.duckdb" >"$run_dir/aggregator.log" 2>&1 &
 pids+=($!)
-wait_http "http://127.0.0.1:$HTTP_PORT/healthz" 30
+wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60
 
 targets=()
 for i in $(seq 1 "$INSTANCES"); do
@@ -57,7 +59,7 @@ for i in $(seq 1 "$INSTANCES"); do
   url=$(grep -o 'http://[0-9.:]*' "$out" | head -1)
   [ -n "$url" ] || { echo "demo: fixture $i did not start: $(cat "$out")" >&2; exit 1; }
   targets+=("$url")
-  bin/stackwatch-agent --target "$url" \
+  bin/stackwatch-agent --aggregator "127.0.0.1:$GRPC_PORT" --target "$url" \
     --spool-dir "$run_dir/spool-$i" --metrics-listen "127.0.0.1:$((AGENT_METRICS_PORT + i - 1))" >"$run_dir/agent-$i.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$((AGENT_METRICS_PORT + i - 1))/healthz" 30
@@ -66,20 +68,20 @@ done
 cat <<MSG
 
 stackwatch demo is running ($INSTANCES instances of demo-shop, one agent each).
-  Aggregator:       http://127.0.0.1:$HTTP_PORT/healthz   metrics: http://127.0.0.1:$HTTP_PORT/metrics
+  API:              http://127.0.0.1:$HTTP_PORT/api/v1/services   (docs/api.md)
+  Aggregator:       http://127.0.0.1:$HTTP_PORT/readyz   metrics: http://127.0.0.1:$HTTP_PORT/metrics   gRPC ingest: 127.0.0.1:$GRPC_PORT
   Agent metrics:    http://127.0.0.1:$AGENT_METRICS_PORT/metrics (next agents on the following ports)
   Fixture services: ${targets[*]}
   Logs:             $run_dir/*.log
 
 Try:
-  curl -s http://127.0.0.1:$AGENT_METRICS_PORT/metrics | grep '^stackwatch_target_'
   curl -s '${targets[0]}/fault/cpu?seconds=20'   # a CPU spike on instance 1 ...
   grep 'fired' $run_dir/agent-1.log               # ... caught by its agent within seconds
+  curl -s 'http://127.0.0.1:$HTTP_PORT/api/v1/events?service=demo-shop'           # the event, its profiles
+  curl -s 'http://127.0.0.1:$HTTP_PORT/api/v1/hotspots?service=demo-shop&type=cpu&limit=5'   # the culprit
+  curl -s 'http://127.0.0.1:$HTTP_PORT/api/v1/instances?service=demo-shop'        # who reports, latest metrics
+  go tool pprof -top 'http://127.0.0.1:$HTTP_PORT/api/v1/merged.pprof?service=demo-shop&type=cpu'
   curl -s '${targets[0]}/fault/cgo?n=30'          # 30 threads blocked in cgo: the threads rule
-  go tool pprof -top '${targets[0]}/debug/pprof/heap'
-
-The agents keep what they capture in their spools ($run_dir/spool-N) until the aggregator
-acknowledges it; the aggregator's gRPC ingest is the next milestone of this project.
 
 Ctrl-C stops everything.
 MSG
