@@ -51,7 +51,12 @@ export class DiffService {
     }
     // The sample type is resolved where profiles exist, current first (as diffProfiles does).
     const { sampleType } = this.aggregates.sampleTypeOf(current.sampleTypes.length > 0 ? current : base, query.sampleType);
-    const [before, after] = await Promise.all([this.aggregates.aggregate(base, sampleType), this.aggregates.aggregate(current, sampleType)]);
+    // Function changes carry no instance counts: the store may skip counting them.
+    const counts = { countInstances: false };
+    const [before, after] = await Promise.all([
+      this.aggregates.aggregate(base, sampleType, undefined, counts),
+      this.aggregates.aggregate(current, sampleType, undefined, counts),
+    ]);
     const baseScale = normalisation(before, base);
     const currentScale = normalisation(after, current);
     const functions = diffFunctions({ stacks: before.stacks, scale: baseScale }, { stacks: after.stacks, scale: currentScale });

@@ -57,7 +57,8 @@ export class HotspotsService {
   }
 
   async flameGraph(query: FlameGraphQuery): Promise<FlameGraphView> {
-    const aggregate = await this.aggregates.aggregate(await this.aggregates.scope(query), query.sampleType);
+    // A flame graph shows no instance counts: the store may skip counting them.
+    const aggregate = await this.aggregates.aggregate(await this.aggregates.scope(query), query.sampleType, undefined, { countInstances: false });
     const tree = flameTree(aggregate.stacks, query.maxNodes ?? DEFAULT_MAX_NODES);
     return { ...tree, sampleType: aggregate.sampleType, unit: aggregate.unit, profiles: aggregate.profiles, instances: aggregate.instances };
   }

@@ -153,25 +153,37 @@ export class StackAggregateService {
   }
 
   /** Stacks of the requested (or default) sample type over the scope. */
-  async aggregate(scope: AggregateScope, requestedSampleType: string | undefined, parameter = 'sampleType'): Promise<StackAggregate> {
+  async aggregate(
+    scope: AggregateScope,
+    requestedSampleType: string | undefined,
+    parameter = 'sampleType',
+    { countInstances = true }: { countInstances?: boolean } = {},
+  ): Promise<StackAggregate> {
     const { sampleType, unit, gauge } = this.sampleTypeOf(scope, requestedSampleType, parameter);
     if (scope.sampleTypes.length === 0) return this.empty(scope, sampleType, unit);
     const filter = this.sampleFilter(scope, sampleType);
-    const perInstance = await this.store.instanceTotals(filter);
+    // A cumulative type reads its stacks and, at the same time, only the profile counts per
+    // instance (no stack asked about: no sample scan); the total is then the stacks' sum.
+    const [perInstance, summed] = gauge
+      ? [await this.store.instanceTotals(filter), undefined]
+      : await Promise.all([this.store.instanceTotals(filter, []), this.readStacks(filter, countInstances)]);
     if (perInstance.length === 0) return this.empty(scope, sampleType, unit);
 
     const profiles = perInstance.reduce((n, i) => n + i.profiles, 0);
     let read: { stacks: AggregatedStack[]; truncated: boolean };
     let total: number;
-    if (!gauge) {
-      read = this.limited(await this.store.stackTotals(filter, this.options.maxStacks + 1), 1);
-      total = perInstance.reduce((sum, i) => sum + i.value, 0);
+    if (summed !== undefined) {
+      read = this.limited(summed, 1);
+      // Cut stacks leave the sum short: the exact total then needs the per-instance sums.
+      total = read.truncated
+        ? (await this.store.instanceTotals(filter)).reduce((sum, i) => sum + i.value, 0)
+        : summed.reduce((sum, t) => sum + t.value, 0);
     } else {
       total = perInstance.reduce((sum, i) => sum + i.value / Math.max(1, i.profiles), 0);
       const counts = new Set(perInstance.map((i) => i.profiles));
       if (counts.size === 1) {
         // Every instance has the same number of profiles: one read, divided once, is exact.
-        read = this.limited(await this.store.stackTotals(filter, this.options.maxStacks + 1), 1 / Math.max(1, [...counts][0]));
+        read = this.limited(await this.readStacks(filter, countInstances), 1 / Math.max(1, [...counts][0]));
       } else {
         read = await this.averagedPerInstance(filter, perInstance);
       }
@@ -189,6 +201,12 @@ export class StackAggregateService {
       instances: perInstance.length,
       truncated: read.truncated,
     };
+  }
+
+  /** Stacks of a filter; without their instance counts when the answer does not show them and the store can skip them. */
+  private readStacks(filter: SampleFilter, countInstances: boolean): Promise<readonly StackTotal[]> {
+    const limit = this.options.maxStacks + 1;
+    return !countInstances && this.store.stackValues ? this.store.stackValues(filter, limit) : this.store.stackTotals(filter, limit);
   }
 
   private empty(scope: AggregateScope, sampleType: string, unit: string): StackAggregate {

@@ -442,6 +442,11 @@ export class DuckDbStore implements ProfileStore {
     }));
   }
 
+  /** DuckDB reads are small enough: the instance counts are simply dropped. */
+  async stackValues(filter: SampleFilter, limit: number): Promise<readonly StackTotal[]> {
+    return (await this.stackTotals(filter, limit)).map((t) => ({ ...t, instances: 0 }));
+  }
+
   async instanceTotals(filter: SampleFilter, stackHashes?: readonly string[]): Promise<readonly InstanceTotal[]> {
     checkStackHashes(stackHashes, 'stackHashes');
     const where = this.sampleWhere(filter);
