@@ -36,8 +36,12 @@ describe('aggregator started before its ClickHouse', () => {
         })),
         { timeoutMs: 60_000 },
       );
-      // Nothing is acknowledged while the store is not open.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // The writer tried to commit them and failed: nothing may have been acknowledged.
+      await waitFor(
+        'a failed store write',
+        async () => /^stackwatch_aggregator_store_errors_total [1-9]/m.test(await (await fetch(`${http}/metrics`)).text()),
+        { timeoutMs: 15_000 },
+      );
       expect(stream.answers.filter((a) => a.ack || a.reject)).toEqual([]);
 
       await clickhouse.resume();
