@@ -25,6 +25,9 @@ describe('aggregator started before its ClickHouse', () => {
     const readyz = await fetch(`${http}/readyz`);
     expect(readyz.status).toBe(503);
     expect(await readyz.text()).toMatch(/not open yet/);
+    const query = await fetch(`${http}/api/v1/services`);
+    expect({ status: query.status, retryAfter: query.headers.get('retry-after') }).toEqual({ status: 503, retryAfter: '5' });
+    expect(((await query.json()) as { message: string }).message).toMatch(/^the store is not open yet: /);
 
     const stream = openIngestStream(grpc);
     try {

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AnalysisController } from './analysis.controller';
 import { DiffService } from './diff.service';
 import { FleetController } from './fleet.controller';
@@ -9,6 +10,7 @@ import { ProfilesService } from './profiles.service';
 import { QUERY_OPTIONS, resolveQueryOptions, type QueryOptions } from './query-options';
 import { QueryLatencyInterceptor } from './query-latency.interceptor';
 import { StackAggregateService } from './stack-aggregate.service';
+import { StoreNotOpenFilter } from './store-not-open.filter';
 
 /**
  * The fleet query REST API under /api/v1. It needs two providers from the application, both
@@ -23,6 +25,7 @@ export class QueryModule {
       controllers: [FleetController, ProfilesController, AnalysisController],
       providers: [
         { provide: QUERY_OPTIONS, useValue: resolveQueryOptions(options) },
+        { provide: APP_FILTER, useClass: StoreNotOpenFilter },
         QueryLatencyInterceptor,
         StackAggregateService,
         HotspotsService,

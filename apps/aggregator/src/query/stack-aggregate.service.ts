@@ -206,7 +206,7 @@ export class StackAggregateService {
   /** Stacks of a filter; without their instance counts when the answer does not show them and the store can skip them. */
   private readStacks(filter: SampleFilter, countInstances: boolean): Promise<readonly StackTotal[]> {
     const limit = this.options.maxStacks + 1;
-    return !countInstances && this.store.stackValues ? this.store.stackValues(filter, limit) : this.store.stackTotals(filter, limit);
+    return countInstances ? this.store.stackTotals(filter, limit) : this.store.stackValues(filter, limit);
   }
 
   private empty(scope: AggregateScope, sampleType: string, unit: string): StackAggregate {

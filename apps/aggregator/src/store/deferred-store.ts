@@ -120,6 +120,9 @@ export class DeferredStore implements ProfileStore {
   async stackTotals(filter: SampleFilter, limit: number): Promise<readonly StackTotal[]> {
     return this.open.stackTotals(filter, limit);
   }
+  async stackValues(filter: SampleFilter, limit: number): Promise<readonly StackTotal[]> {
+    return this.open.stackValues(filter, limit);
+  }
   async instanceTotals(filter: SampleFilter, stackHashes?: readonly string[]): Promise<readonly InstanceTotal[]> {
     return this.open.instanceTotals(filter, stackHashes);
   }

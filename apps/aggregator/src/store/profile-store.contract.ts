@@ -433,9 +433,9 @@ export function describeProfileStoreContract(name: string, open: () => Promise<O
       it('stackValues reads what stackTotals reads, without instance counts', async () => {
         await writeFleet();
         const withoutInstances = (totals: readonly StackTotal[]) => totals.map((t) => ({ ...t, instances: 0 }));
-        expect(await store.stackValues?.(cpuFilter(), 10)).toEqual(withoutInstances(await store.stackTotals(cpuFilter(), 10)));
-        expect(await store.stackValues?.(cpuFilter({ instance: 'pod-a' }), 2)).toEqual(withoutInstances(await store.stackTotals(cpuFilter({ instance: 'pod-a' }), 2)));
-        expect((await store.stackValues?.(cpuFilter(), 10))?.map((t) => t.value)).toEqual([1300, 30, 1]);
+        expect(await store.stackValues(cpuFilter(), 10)).toEqual(withoutInstances(await store.stackTotals(cpuFilter(), 10)));
+        expect(await store.stackValues(cpuFilter({ instance: 'pod-a' }), 2)).toEqual(withoutInstances(await store.stackTotals(cpuFilter({ instance: 'pod-a' }), 2)));
+        expect((await store.stackValues(cpuFilter(), 10)).map((t) => t.value)).toEqual([1300, 30, 1]);
       });
 
       it('stackTotals filters by instance, profile ids and closed-open range', async () => {

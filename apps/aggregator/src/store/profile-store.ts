@@ -232,11 +232,10 @@ export interface ProfileStore {
   /** Stack totals over the filter, largest value first, at most `limit`. */
   stackTotals(filter: SampleFilter, limit: number): Promise<readonly StackTotal[]>;
   /**
-   * Optional: stackTotals without counting instances (every `instances` is 0), for answers that do
-   * not show them: over millions of samples the count is much of a read's cost. Callers fall back
-   * to stackTotals when a store lacks it.
+   * stackTotals without counting instances (every `instances` is 0), for answers that do not show
+   * them: over millions of samples the count is much of a read's cost.
    */
-  stackValues?(filter: SampleFilter, limit: number): Promise<readonly StackTotal[]>;
+  stackValues(filter: SampleFilter, limit: number): Promise<readonly StackTotal[]>;
   /**
    * Per instance: the value of the stacks in `stackHashes` (all stacks when undefined) and the
    * number of profiles, largest value first.
