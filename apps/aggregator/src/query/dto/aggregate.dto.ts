@@ -56,23 +56,8 @@ export class MergedPprofQuery extends AggregateQuery {
   limit?: number;
 }
 
-export class DiffQuery extends TimeRangeQuery {
-  @IsOptional()
-  @IsQueryText()
-  service?: string;
-
-  @IsOptional()
-  @IsQueryText()
-  instance?: string;
-
-  @IsOptional()
-  @IsIn(PROFILE_TYPES)
-  type?: string;
-
-  @IsOptional()
-  @IsQueryText()
-  sampleType?: string;
-
+/** The current side is an AggregateQuery (a window, or `profile`); the base is a window or `baseProfile`. */
+export class DiffQuery extends AggregateQuery {
   @IsOptional()
   @IsString()
   baseFrom?: string;
@@ -85,10 +70,6 @@ export class DiffQuery extends TimeRangeQuery {
   @IsOptional()
   @IsQueryText()
   baseProfile?: string;
-
-  @IsOptional()
-  @IsQueryText()
-  profile?: string;
 
   @IsOptional()
   @IsIntegerParam(1, MAX_LIMIT)
