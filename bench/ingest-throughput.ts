@@ -14,26 +14,39 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage } from '@stackwatch/contract';
+import { cpuSeconds } from './proc-usage';
 import { freePort, openIngestStream, startApp, startClickHouse, startFaultFixtures } from '@stackwatch/testing';
 
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 3000);
+/** The agent's flight-recorder window is 10 s: what one shipped CPU profile covers. */
+const CAPTURE_SECONDS = Number(process.env.BENCH_CAPTURE_SECONDS ?? 10);
+/** Request rate of each fixture's own background traffic while it is profiled. */
+const TRAFFIC_RPS = Number(process.env.BENCH_TRAFFIC_RPS ?? 400);
 const STREAMS = 8;
+const FIXTURES = 4;
 const DISTINCT_CAPTURES = 8;
 const TABLES = ['profiles', 'stacks', 'samples'] as const;
 
-/** Distinct CPU profiles of fixtures burning CPU under background traffic. */
+/**
+ * Distinct CPU profiles as the agent ships them: windows of CAPTURE_SECONDS from fixtures serving
+ * background traffic, half of them burning CPU in a fault as well.
+ */
 async function captureCpuProfiles(): Promise<Buffer[]> {
-  const fixtures = await startFaultFixtures({ count: 2, backgroundRps: 50 });
+  const fixtures = await startFaultFixtures({ count: FIXTURES, backgroundRps: TRAFFIC_RPS });
   try {
     const captures: Buffer[] = [];
-    for (let i = 0; i < DISTINCT_CAPTURES; i++) {
-      const fixture = fixtures[i % fixtures.length];
-      await fixture.get('/fault/cpu?seconds=3&workers=1');
-      const profile = await fixture.get('/debug/pprof/profile?seconds=2', 15_000);
-      if (profile.status !== 200) throw new Error(`CPU profile: HTTP ${profile.status}`);
-      captures.push(profile.body);
+    while (captures.length < DISTINCT_CAPTURES) {
+      const round = await Promise.all(
+        fixtures.map(async (fixture, i) => {
+          if (i % 2 === 0) await fixture.get(`/fault/cpu?seconds=${Math.max(1, Math.floor(CAPTURE_SECONDS / 2))}&workers=1`);
+          const profile = await fixture.get(`/debug/pprof/profile?seconds=${CAPTURE_SECONDS}`, (CAPTURE_SECONDS + 15) * 1000);
+          if (profile.status !== 200) throw new Error(`CPU profile: HTTP ${profile.status}`);
+          return profile.body;
+        }),
+      );
+      captures.push(...round);
     }
-    return captures;
+    return captures.slice(0, DISTINCT_CAPTURES);
   } finally {
     await Promise.all(fixtures.map((f) => f.stop()));
   }
@@ -65,18 +78,26 @@ async function main(): Promise<void> {
         type: 'cpu',
         pprof_gzip: captures[i % captures.length],
         start_unix_ms: now - (i % 3600) * 1000,
-        duration_ms: 2000,
+        duration_ms: CAPTURE_SECONDS * 1000,
         trigger: { baseline: {} },
       },
     }));
 
     let e2eSeconds: number;
+    // CPU each side spent in the end-to-end window: the machine's cores are shared by all three.
+    const cpu = { aggregator: 0, clickhouse: 0, agents: 0 };
     try {
       const streams = Array.from({ length: STREAMS }, () => openIngestStream(`127.0.0.1:${grpcPort}`));
       await Promise.all(streams.map((s, i) => s.hello(undefined, `bench-agent-${i}`)));
+      const clickhousePid = clickhouse.pid()!;
+      const cpuBefore = { aggregator: cpuSeconds(aggregator.pid), clickhouse: cpuSeconds(clickhousePid), agents: process.cpuUsage() };
       const started = performance.now();
       const results = await Promise.all(streams.map((s, i) => s.sendAll(messages.filter((_, m) => m % STREAMS === i), { window: 64, timeoutMs: 600_000 })));
       e2eSeconds = (performance.now() - started) / 1000;
+      const agentsCpu = process.cpuUsage(cpuBefore.agents);
+      cpu.aggregator = cpuSeconds(aggregator.pid) - cpuBefore.aggregator;
+      cpu.clickhouse = cpuSeconds(clickhousePid) - cpuBefore.clickhouse;
+      cpu.agents = (agentsCpu.user + agentsCpu.system) / 1e6;
       for (const s of streams) s.close();
       const rejected = results.reduce((n, r) => n + r.rejected, 0);
       if (rejected > 0) throw new Error(`${rejected} messages were rejected`);
@@ -114,11 +135,17 @@ async function main(): Promise<void> {
         {
           profiles: PROFILES,
           distinctCaptures: captures.length,
+          captureSeconds: CAPTURE_SECONDS,
+          trafficRps: TRAFFIC_RPS,
+          meanProfileBytes: Math.round(captures.reduce((n, c) => n + c.length, 0) / captures.length),
           streams: STREAMS,
           rowsWritten: rowCounts,
           endToEndSeconds: +e2eSeconds.toFixed(2),
           endToEndRowsPerSecond: Math.round(e2eRate),
           endToEndProfilesPerSecond: Math.round(PROFILES / e2eSeconds),
+          // Cores busy on average during the end-to-end run, per process (the 8 simulated agents are this one).
+          endToEndCores: Object.fromEntries(Object.entries(cpu).map(([who, seconds]) => [who, +(seconds / e2eSeconds).toFixed(2)])),
+          aggregatorCpuMsPerProfile: +((cpu.aggregator * 1000) / PROFILES).toFixed(2),
           rawInsertSeconds: +rawSeconds.toFixed(2),
           rawInsertRowsPerSecond: Math.round(rawRate),
           ratio: +(e2eRate / rawRate).toFixed(2),

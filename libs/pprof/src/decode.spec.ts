@@ -180,5 +180,19 @@ describe('decodeProfile', () => {
         'not a pprof profile: profile.sample[0]: wire type varint where length-delimited was expected, at byte 0',
       );
     });
+
+    it('a truncated varint deep inside, named by its path', () => {
+      // location[1] { line[0] { function_id: <varint cut short> } }
+      expect(decodeError(Uint8Array.from([0x22, 0x00, 0x22, 0x04, 0x22, 0x02, 0x08, 0x80])).message).toBe(
+        'not a pprof profile: profile.location[1].line[0].function_id: truncated varint at byte 7',
+      );
+    });
+
+    it('a packed field running past its message', () => {
+      // sample[0] { location_id: length 5, one byte present }
+      expect(decodeError(Uint8Array.from([0x12, 0x03, 0x0a, 0x05, 0x01])).message).toBe(
+        'not a pprof profile: profile.sample[0].location_id: length 5 runs past the end of its message at byte 3',
+      );
+    });
   });
 });

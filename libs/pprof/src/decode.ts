@@ -54,11 +54,25 @@ export function decodeProfile(bytes: Uint8Array, options: DecodeOptions = {}): N
   }
   let profile: Profile;
   try {
-    profile = Profile.decode(raw);
+    // A plain Uint8Array view: pprof-format slices its input per field, and Buffer's subarray
+    // costs far more than Uint8Array's (a fifth of the decode time, measured).
+    profile = Profile.decode(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
   } catch (err) {
     throw notAProfile(`protobuf decoding failed (${(err as Error).message})`, err);
   }
   return normalize(profile);
+}
+
+const MAX_SAFE_ID = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A uint64 id as a Map key: a number where it is exact (ids are small in practice, and number
+ * keys are much cheaper than bigint ones), the bigint otherwise; equal ids give equal keys.
+ */
+function idKey(value: number | bigint): number | bigint {
+  if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER) return value;
+  const id = toUint64(value);
+  return id <= MAX_SAFE_ID ? Number(id) : id;
 }
 
 function hexAddress(address: number | bigint): string {
@@ -84,10 +98,10 @@ function normalize(p: Profile): NormalizedProfile {
 
   const sampleTypes = p.sampleType.map((vt, i) => valueType(vt, `sample type ${i}`));
 
-  const functionNames = new Map<bigint, string>();
+  const functionNames = new Map<number | bigint, string>();
   p.function.forEach((f, i) => {
-    const id = toUint64(f.id);
-    if (id === 0n) throw invalid(`function ${i} has id 0`);
+    const id = idKey(f.id);
+    if (id === 0) throw invalid(`function ${i} has id 0`);
     if (functionNames.has(id)) throw invalid(`function id ${id} is used twice`);
     const name = str(f.name, `function ${id} name`);
     functionNames.set(id, name !== '' ? name : str(f.systemName, `function ${id} system name`));
@@ -95,16 +109,16 @@ function normalize(p: Profile): NormalizedProfile {
 
   // Root-first frames of each location: line[0] is the innermost (inlined) function and the
   // last line the caller they were inlined into, so the lines are reversed.
-  const locationFrames = new Map<bigint, string[]>();
+  const locationFrames = new Map<number | bigint, string[]>();
   p.location.forEach((loc, i) => {
-    const id = toUint64(loc.id);
-    if (id === 0n) throw invalid(`location ${i} has id 0`);
+    const id = idKey(loc.id);
+    if (id === 0) throw invalid(`location ${i} has id 0`);
     if (locationFrames.has(id)) throw invalid(`location id ${id} is used twice`);
     const frames: string[] = [];
     for (let j = loc.line.length - 1; j >= 0; j--) {
-      const functionId = toUint64(loc.line[j].functionId);
+      const functionId = idKey(loc.line[j].functionId);
       let name = '';
-      if (functionId !== 0n) {
+      if (functionId !== 0) {
         const found = functionNames.get(functionId);
         if (found === undefined) throw invalid(`location ${id} line ${j} references unknown function ${functionId}`);
         name = found;
@@ -124,7 +138,7 @@ function normalize(p: Profile): NormalizedProfile {
     const frames: string[] = [];
     // Sample locations are leaf-first.
     for (let j = s.locationId.length - 1; j >= 0; j--) {
-      const id = toUint64(s.locationId[j]);
+      const id = idKey(s.locationId[j]);
       const locFrames = locationFrames.get(id);
       if (!locFrames) throw invalid(`sample ${i} references unknown location ${id}`);
       for (const frame of locFrames) frames.push(frame);

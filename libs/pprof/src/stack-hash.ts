@@ -1,4 +1,9 @@
 import { createHash } from 'node:crypto';
+import { stackKey } from './stack-key';
+
+/** Hashes already computed, by stack key: a fleet sends the same stacks again and again. */
+const memo = new Map<string, string>();
+const MEMO_ENTRIES = 65_536;
 
 /**
  * A stable 16-hex-character id for a root-first frame sequence: the first 64 bits of SHA-256
@@ -6,13 +11,27 @@ import { createHash } from 'node:crypto';
  * `["a;b"]` and `["a", "b"]` differ. Stored by the aggregator: never change the encoding.
  */
 export function stackHash(frames: readonly string[]): string {
-  const hash = createHash('sha256');
-  const length = Buffer.alloc(4);
-  for (const frame of frames) {
-    const bytes = Buffer.from(frame, 'utf8');
-    length.writeUInt32BE(bytes.length, 0);
-    hash.update(length);
-    hash.update(bytes);
+  const key = stackKey(frames);
+  let hash = memo.get(key);
+  if (hash === undefined) {
+    hash = computeStackHash(frames);
+    // Dropping everything when full is crude but bounded, and refills with what is hot.
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    memo.set(key, hash);
   }
-  return hash.digest('hex').slice(0, 16);
+  return hash;
+}
+
+function computeStackHash(frames: readonly string[]): string {
+  let size = 0;
+  for (const frame of frames) size += 4 + Buffer.byteLength(frame, 'utf8');
+  // One buffer, one update: per-frame updates cost more than the hashing itself.
+  const input = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const frame of frames) {
+    const length = input.write(frame, at + 4, 'utf8');
+    input.writeUInt32BE(length, at);
+    at += 4 + length;
+  }
+  return createHash('sha256').update(input).digest('hex').slice(0, 16);
 }

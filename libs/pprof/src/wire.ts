@@ -46,65 +46,101 @@ const WIRE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end
 /** Thrown by the walk; decode turns it into a PprofDecodeError. */
 export class WireFormatError extends Error {}
 
-/** Returns the position after the varint at `pos`, and its value (exact up to 2^53). */
-function readVarint(buf: Uint8Array, pos: number, end: number, path: string): [next: number, value: number] {
+/**
+ * Where the walk is, for error messages: a chain from the message being read up to the root.
+ * The walk runs over every byte the aggregator ingests, so on valid input it allocates one node
+ * per nested message and builds no string; readVarint leaves the position after it in `cursor`.
+ */
+interface Place {
+  readonly parent: Place | undefined;
+  /** "profile", or the field name that leads to this message, with its index among repeats. */
+  readonly name: string;
+  readonly index: number;
+}
+
+function describe(place: Place): string {
+  const own = place.index >= 0 ? `${place.name}[${place.index}]` : place.name;
+  return place.parent ? `${describe(place.parent)}.${own}` : own;
+}
+
+/** The place of a field inside `message`: its name (and index, for repeated messages), or its number when unknown. */
+function describeField(message: Place, shape: MessageShape, field: number, index: number): string {
+  const known = shape.fields[field];
+  if (!known) return `${describe(message)} field ${field}`;
+  return typeof known[1] === 'object' ? `${describe(message)}.${known[0]}[${index}]` : `${describe(message)}.${known[0]}`;
+}
+
+let cursor = 0;
+
+/** Reads the varint at `pos` (exact up to 2^53), leaving the position after it in `cursor`; `where` names it in errors. */
+function readVarint(buf: Uint8Array, pos: number, end: number, where: () => string): number {
   let value = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {
-    if (pos + i >= end) throw new WireFormatError(`${path}: truncated varint at byte ${pos}`);
+    if (pos + i >= end) throw new WireFormatError(`${where()}: truncated varint at byte ${pos}`);
     const b = buf[pos + i];
     value += (b & 0x7f) * scale;
     scale *= 128;
-    if (b < 0x80) return [pos + i + 1, value];
+    if (b < 0x80) {
+      cursor = pos + i + 1;
+      return value;
+    }
   }
-  throw new WireFormatError(`${path}: varint longer than 10 bytes at byte ${pos}`);
+  throw new WireFormatError(`${where()}: varint longer than 10 bytes at byte ${pos}`);
 }
 
-function checkPacked(buf: Uint8Array, pos: number, end: number, path: string): void {
-  while (pos < end) [pos] = readVarint(buf, pos, end, path);
-}
+/** How many times each field number (1–15) occurred so far in the message being read, per nesting depth. */
+const countsByDepth: Uint32Array[] = [];
 
-function checkMessage(buf: Uint8Array, start: number, end: number, shape: MessageShape, path: string): void {
-  const counts = new Map<number, number>();
+function checkMessage(buf: Uint8Array, start: number, end: number, shape: MessageShape, place: Place, depth: number): void {
+  const counts = (countsByDepth[depth] ??= new Uint32Array(16));
+  counts.fill(0);
+  // Error paths only: made once per message, called only when throwing.
+  let field = 0;
+  let index = 0;
+  const inMessage = () => describe(place);
+  const atField = () => describeField(place, shape, field, index);
   let pos = start;
   while (pos < end) {
     const tagAt = pos;
-    const [afterTag, tag] = readVarint(buf, pos, end, path);
-    const field = Math.floor(tag / 8);
+    const tag = readVarint(buf, pos, end, inMessage);
+    const afterTag = cursor;
+    field = Math.floor(tag / 8);
     const wire = tag % 8;
     const known = shape.fields[field];
-    const n = counts.get(field) ?? 0;
-    counts.set(field, n + 1);
-    const where = known ? `${path}.${known[0]}` : `${path} field ${field}`;
-    const at = known && typeof known[1] === 'object' ? `${where}[${n}]` : where;
-    if (field === 0) throw new WireFormatError(`${path}: invalid field number 0 at byte ${tagAt}`);
+    index = field < 16 ? counts[field]++ : 0;
+    if (field === 0) throw new WireFormatError(`${inMessage()}: invalid field number 0 at byte ${tagAt}`);
     // pprof-format reads a tag as one byte and knows only varint and length-delimited values.
     if (!known && (field > 15 || (wire !== WIRE_VARINT && wire !== WIRE_LEN))) {
-      throw new WireFormatError(`${where}: unsupported field (wire type ${WIRE_NAMES[wire]}) at byte ${tagAt}`);
+      throw new WireFormatError(`${atField()}: unsupported field (wire type ${WIRE_NAMES[wire]}) at byte ${tagAt}`);
     }
     const kind: FieldKind = known ? known[1] : wire === WIRE_VARINT ? 'varint' : 'bytes';
-    const expected = kind === 'varint' ? [WIRE_VARINT] : kind === 'packed' ? [WIRE_VARINT, WIRE_LEN] : [WIRE_LEN];
-    if (!expected.includes(wire)) {
-      throw new WireFormatError(
-        `${at}: wire type ${WIRE_NAMES[wire]} where ${WIRE_NAMES[expected[expected.length - 1]]} was expected, at byte ${tagAt}`,
-      );
+    const allowed = kind === 'varint' ? wire === WIRE_VARINT : kind === 'packed' ? wire === WIRE_VARINT || wire === WIRE_LEN : wire === WIRE_LEN;
+    if (!allowed) {
+      const expected = kind === 'varint' ? WIRE_VARINT : WIRE_LEN;
+      throw new WireFormatError(`${atField()}: wire type ${WIRE_NAMES[wire]} where ${WIRE_NAMES[expected]} was expected, at byte ${tagAt}`);
     }
     if (wire === WIRE_VARINT) {
-      [pos] = readVarint(buf, afterTag, end, at);
+      readVarint(buf, afterTag, end, atField);
+      pos = cursor;
       continue;
     }
-    const [payload, length] = readVarint(buf, afterTag, end, at);
+    const length = readVarint(buf, afterTag, end, atField);
+    const payload = cursor;
     if (length > end - payload) {
-      throw new WireFormatError(`${at}: length ${length} runs past the end of its message at byte ${afterTag}`);
+      throw new WireFormatError(`${atField()}: length ${length} runs past the end of its message at byte ${afterTag}`);
     }
     const payloadEnd = payload + length;
-    if (kind === 'packed') checkPacked(buf, payload, payloadEnd, at);
-    else if (typeof kind === 'object') checkMessage(buf, payload, payloadEnd, kind, at);
+    if (kind === 'packed') {
+      for (let at = payload; at < payloadEnd; at = cursor) readVarint(buf, at, payloadEnd, atField);
+    } else if (typeof kind === 'object' && known) {
+      checkMessage(buf, payload, payloadEnd, kind, { parent: place, name: known[0], index }, depth + 1);
+    }
     pos = payloadEnd;
   }
 }
 
 /** Throws a WireFormatError if `buf` is not a structurally valid profile.proto message. */
 export function checkProfileWireFormat(buf: Uint8Array): void {
-  checkMessage(buf, 0, buf.length, profile, 'profile');
+  checkMessage(buf, 0, buf.length, profile, { parent: undefined, name: 'profile', index: -1 }, 0);
 }

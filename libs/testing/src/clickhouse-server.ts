@@ -12,6 +12,8 @@ export interface ClickHouseServer {
   readonly httpPort: number;
   readonly tcpPort: number;
   readonly dataDir: string;
+  /** The running server process's pid (undefined while halted): benchmarks read its CPU time. */
+  pid(): number | undefined;
   /** Runs one query over HTTP and returns the response text (throws with ClickHouse's message). */
   query(sql: string): Promise<string>;
   /** Stops the server and removes its data directory. */
@@ -117,7 +119,7 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
   };
 
   /** One server process on `dir`; resolves once it answers /ping. */
-  const launch = async (): Promise<{ halt(): Promise<void> }> => {
+  const launch = async (): Promise<{ pid: number | undefined; halt(): Promise<void> }> => {
     const child = spawn(bin, [...args, `--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     running.add(child);
     let stderr = '';
@@ -151,10 +153,10 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
       await halt();
       throw err;
     }
-    return { halt };
+    return { pid: child.pid, halt };
   };
 
-  let current: { halt(): Promise<void> } | undefined;
+  let current: { pid: number | undefined; halt(): Promise<void> } | undefined;
   const stop = async (): Promise<void> => {
     await current?.halt();
     current = undefined;
@@ -175,5 +177,5 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
     // Same config file: same ports and data directory, free again once the old process exited.
     current = await launch();
   };
-  return { url, httpPort: ports.http, tcpPort: ports.tcp, dataDir: dir, query, stop, halt, resume };
+  return { url, httpPort: ports.http, tcpPort: ports.tcp, dataDir: dir, pid: () => current?.pid, query, stop, halt, resume };
 }

@@ -33,6 +33,9 @@ describe('profileRows', () => {
     expect(rows.samples.every((s) => s.value !== 0 && s.profileId === 'p-1' && s.timeMs === 1_700_000_000_123)).toBe(true);
     expect(new Set(rows.stacks.map((s) => s.hash)).size).toBe(rows.stacks.length);
     for (const stack of rows.stacks) expect(stack.hash).toBe(stackHash(stack.frames));
+    // Grouped by sample type, so the store encodes each group's shared columns once.
+    const runs = rows.samples.filter((s, i) => i === 0 || s.sampleType !== rows.samples[i - 1].sampleType).map((s) => s.sampleType);
+    expect(runs).toEqual([...new Set(runs)]);
     const referenced = new Set(rows.samples.map((s) => s.stackHash));
     expect(referenced).toEqual(new Set(rows.stacks.map((s) => s.hash)));
     // Sums per sample type equal the profile's totals.

@@ -1,4 +1,4 @@
-import { stackHash, type NormalizedProfile } from '@stackwatch/pprof';
+import { stackHash, type NormalizedProfile, type Stack } from '@stackwatch/pprof';
 import type { ProfileRecord, SampleRecord, StackRecord } from '../store/profile-store';
 
 /** What one decoded profile writes: its row, the stacks it references, and one sample per (stack, sample type) with a value. */
@@ -23,13 +23,16 @@ export function clampToSafeInteger(value: bigint): number {
 export function profileRows(meta: Omit<ProfileRecord, 'sampleTypes'>, decoded: NormalizedProfile): ProfileRows {
   const stacks: StackRecord[] = [];
   const samples: SampleRecord[] = [];
-  for (const stack of decoded.stacks) {
-    let hash: string | undefined;
-    decoded.sampleTypes.forEach((sampleType, i) => {
+  const hashes = new Map<Stack, string>();
+  // Sample type by sample type: the store encodes what consecutive rows share once.
+  decoded.sampleTypes.forEach((sampleType, i) => {
+    for (const stack of decoded.stacks) {
       const value = clampToSafeInteger(stack.values[i] ?? 0n);
-      if (value === 0) return;
+      if (value === 0) continue;
+      let hash = hashes.get(stack);
       if (hash === undefined) {
         hash = stackHash(stack.frames);
+        hashes.set(stack, hash);
         stacks.push({ service: meta.service, hash, frames: stack.frames });
       }
       samples.push({
@@ -42,8 +45,8 @@ export function profileRows(meta: Omit<ProfileRecord, 'sampleTypes'>, decoded: N
         stackHash: hash,
         value,
       });
-    });
-  }
+    }
+  });
   const profile: ProfileRecord = { ...meta, sampleTypes: decoded.sampleTypes.map(({ type, unit }) => ({ type, unit })) };
   return { profile, stacks, samples };
 }
