@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DiffQuery } from './dto/aggregate.dto';
 import { DEFAULT_LIMIT } from './dto/query-params';
 import { diffFunctions, type FunctionChange } from './function-diff';
+import { hideFrames, parseHidden } from './hidden-frames';
 import { InvalidParameterError } from './invalid-parameter';
 import { StackAggregateService, type AggregateScope, type StackAggregate } from './stack-aggregate.service';
 import { toRfc3339 } from './time-range';
@@ -45,6 +46,7 @@ export class DiffService {
   constructor(private readonly aggregates: StackAggregateService) {}
 
   async diff(query: DiffQuery): Promise<DiffView> {
+    const hidden = parseHidden(query.hide);
     const [base, current] = await this.scopes(query);
     if (base.profileType !== current.profileType) {
       throw new InvalidParameterError('baseProfile', `is a ${base.profileType} profile, profile is a ${current.profileType} profile`);
@@ -59,7 +61,11 @@ export class DiffService {
     ]);
     const baseScale = normalisation(before, base);
     const currentScale = normalisation(after, current);
-    const functions = diffFunctions({ stacks: before.stacks, scale: baseScale }, { stacks: after.stacks, scale: currentScale });
+    const functions = diffFunctions(
+      { stacks: hideFrames(before.stacks, hidden), scale: baseScale },
+      { stacks: hideFrames(after.stacks, hidden), scale: currentScale },
+      query.order ?? 'total',
+    );
     return {
       service: current.service,
       type: current.profileType,

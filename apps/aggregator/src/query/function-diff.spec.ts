@@ -31,6 +31,14 @@ describe('diffFunctions', () => {
     expect(rows.map((r) => r.function)).toEqual(['w', 'y', 'x', 'z']);
   });
 
+  it('ranks by |self delta| first with order self', () => {
+    // The root grows most in total; the leaf that grew is what order=self puts first.
+    const base = { stacks: stacks({ 'root;a': 5, 'root;b': 5 }), scale: 1 };
+    const current = { stacks: stacks({ 'root;a': 9, 'root;b': 7 }), scale: 1 };
+    expect(diffFunctions(base, current).map((r) => r.function)).toEqual(['root', 'a', 'b']);
+    expect(diffFunctions(base, current, 'self').map((r) => r.function)).toEqual(['a', 'b', 'root']);
+  });
+
   it('refuses negative or non-finite scales', () => {
     expect(() => diffFunctions({ stacks: [], scale: -1 }, { stacks: [], scale: 1 })).toThrow('base scale must be a finite number ≥ 0');
     expect(() => diffFunctions({ stacks: [], scale: 1 }, { stacks: [], scale: Infinity })).toThrow('current scale must be');

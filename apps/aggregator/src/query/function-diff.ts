@@ -24,10 +24,11 @@ function change(base: number, current: number): ValueChange {
 
 /**
  * Per-function change from `base` to `current` after scaling each side, functions of either side
- * included, largest |total delta| first, then |self delta|, then name. This is diffProfiles of
+ * included, largest |total delta| first, then |self delta|, then name (with order `self`: |self
+ * delta| first, then |total delta|). This is diffProfiles of
  * @stackwatch/pprof over fleet aggregates, whose values are already fractional averages.
  */
-export function diffFunctions(base: DiffSide, current: DiffSide): FunctionChange[] {
+export function diffFunctions(base: DiffSide, current: DiffSide, order: 'self' | 'total' = 'total'): FunctionChange[] {
   for (const [name, side] of [['base', base], ['current', current]] as const) {
     if (!Number.isFinite(side.scale) || side.scale < 0) throw new RangeError(`${name} scale must be a finite number ≥ 0, got ${side.scale}`);
   }
@@ -40,10 +41,8 @@ export function diffFunctions(base: DiffSide, current: DiffSide): FunctionChange
     const total = change((b?.total ?? 0) * base.scale, (c?.total ?? 0) * current.scale);
     rows.push({ function: name, ...total, self: change((b?.self ?? 0) * base.scale, (c?.self ?? 0) * current.scale) });
   }
-  return rows.sort(
-    (x, y) =>
-      Math.abs(y.delta) - Math.abs(x.delta) ||
-      Math.abs(y.self.delta) - Math.abs(x.self.delta) ||
-      (x.function < y.function ? -1 : x.function > y.function ? 1 : 0),
-  );
+  const byTotal = (x: FunctionChange, y: FunctionChange) => Math.abs(y.delta) - Math.abs(x.delta);
+  const bySelf = (x: FunctionChange, y: FunctionChange) => Math.abs(y.self.delta) - Math.abs(x.self.delta);
+  const [first, second] = order === 'self' ? [bySelf, byTotal] : [byTotal, bySelf];
+  return rows.sort((x, y) => first(x, y) || second(x, y) || (x.function < y.function ? -1 : x.function > y.function ? 1 : 0));
 }

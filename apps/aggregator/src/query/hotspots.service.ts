@@ -3,6 +3,7 @@ import { PROFILE_STORE, type ProfileStore } from '../store/profile-store';
 import { DEFAULT_MAX_NODES, type FlameGraphQuery, type FunctionInstancesQuery, type HotspotsQuery } from './dto/aggregate.dto';
 import { DEFAULT_LIMIT } from './dto/query-params';
 import { flameTree, type FlameTreeNode } from './flame-tree';
+import { hideFrames, parseHidden } from './hidden-frames';
 import { rankFunctions, type FunctionTotal } from './function-totals';
 import { StackAggregateService, type StackAggregate } from './stack-aggregate.service';
 
@@ -49,17 +50,19 @@ export class HotspotsService {
   ) {}
 
   async hotspots(query: HotspotsQuery): Promise<HotspotsView> {
+    const hidden = parseHidden(query.hide);
     const aggregate = await this.aggregates.aggregate(await this.aggregates.scope(query), query.sampleType);
     return {
       ...summary(aggregate),
-      functions: rankFunctions(aggregate.stacks, query.order ?? 'self', query.limit ?? DEFAULT_LIMIT),
+      functions: rankFunctions(hideFrames(aggregate.stacks, hidden), query.order ?? 'self', query.limit ?? DEFAULT_LIMIT),
     };
   }
 
   async flameGraph(query: FlameGraphQuery): Promise<FlameGraphView> {
+    const hidden = parseHidden(query.hide);
     // A flame graph shows no instance counts: the store may skip counting them.
     const aggregate = await this.aggregates.aggregate(await this.aggregates.scope(query), query.sampleType, undefined, { countInstances: false });
-    const tree = flameTree(aggregate.stacks, query.maxNodes ?? DEFAULT_MAX_NODES);
+    const tree = flameTree(hideFrames(aggregate.stacks, hidden), query.maxNodes ?? DEFAULT_MAX_NODES);
     return { ...tree, sampleType: aggregate.sampleType, unit: aggregate.unit, profiles: aggregate.profiles, instances: aggregate.instances };
   }
 

@@ -28,7 +28,8 @@ describe('query API parameters', () => {
     ['/api/v1/instances?service=a&zone=b', /^unknown parameter "zone"$/],
     ['/api/v1/events?foo=1&bar=2', /unknown parameter "foo"; unknown parameter "bar"/],
     ['/api/v1/hotspots?service=a&sample_type=cpu', /^unknown parameter "sample_type"$/],
-    ['/api/v1/diff?service=a&order=self', /^unknown parameter "order"$/],
+    ['/api/v1/diff?service=a&sort=self', /^unknown parameter "sort"$/],
+    ['/api/v1/merged.pprof?service=a&hide=std', /^unknown parameter "hide"$/],
     ['/api/v1/merged.pprof?service=a&maxNodes=5', /^unknown parameter "maxNodes"$/],
   ])('refuses unknown parameters: %s', async (path, message) => {
     await expect400(path, message);
@@ -61,6 +62,10 @@ describe('query API parameters', () => {
     ['/api/v1/profiles?trigger=manual', /^parameter "trigger": trigger must be one of the following values: baseline, rule, analysis$/],
     ['/api/v1/events?kind=oom', /^parameter "kind": kind must be one of the following values/],
     ['/api/v1/hotspots?service=a&order=flat', /^parameter "order": order must be one of the following values: self, total$/],
+    ['/api/v1/diff?service=a&order=flat', /^parameter "order": order must be one of the following values: self, total$/],
+    ['/api/v1/hotspots?service=a&hide=runtime,a%20b', /^parameter "hide": "a b" is not a Go package path/],
+    ['/api/v1/flamegraph?service=a&hide=', /^parameter "hide": hide must be longer than or equal to 1 characters$/],
+    ['/api/v1/diff?service=a&hide=std,,runtime', /^parameter "hide": "" is not a Go package path/],
     ['/api/v1/flamegraph?service=a&maxNodes=1', /^parameter "maxNodes": maxNodes must not be less than 2$/],
     ['/api/v1/flamegraph?service=a&maxNodes=100001', /^parameter "maxNodes": maxNodes must not be greater than 100000$/],
     ['/api/v1/instances?service=', /^parameter "service": service must be longer than or equal to 1 characters$/],

@@ -30,7 +30,15 @@ export class AggregateQuery extends TimeRangeQuery {
   profile?: string;
 }
 
-export class HotspotsQuery extends AggregateQuery {
+/** An aggregate shown as functions or a tree, where frames of some packages can be hidden. */
+export class StackViewQuery extends AggregateQuery {
+  /** Comma-separated Go packages (or `std`) whose frames are cut out, like pprof's -hide. */
+  @IsOptional()
+  @IsQueryText()
+  hide?: string;
+}
+
+export class HotspotsQuery extends StackViewQuery {
   @IsOptional()
   @IsIn(['self', 'total'])
   order?: 'self' | 'total';
@@ -43,7 +51,7 @@ export class HotspotsQuery extends AggregateQuery {
 export const DEFAULT_MAX_NODES = 10_000;
 export const MAX_MAX_NODES = 100_000;
 
-export class FlameGraphQuery extends AggregateQuery {
+export class FlameGraphQuery extends StackViewQuery {
   @IsOptional()
   @IsIntegerParam(2, MAX_MAX_NODES)
   maxNodes?: number;
@@ -57,7 +65,7 @@ export class MergedPprofQuery extends AggregateQuery {
 }
 
 /** The current side is an AggregateQuery (a window, or `profile`); the base is a window or `baseProfile`. */
-export class DiffQuery extends AggregateQuery {
+export class DiffQuery extends StackViewQuery {
   @IsOptional()
   @IsString()
   baseFrom?: string;
@@ -70,6 +78,11 @@ export class DiffQuery extends AggregateQuery {
   @IsOptional()
   @IsQueryText()
   baseProfile?: string;
+
+  /** Rank by the change of `total` (cum, the default) or of `self` (flat). */
+  @IsOptional()
+  @IsIn(['self', 'total'])
+  order?: 'self' | 'total';
 
   @IsOptional()
   @IsIntegerParam(1, MAX_LIMIT)

@@ -1,0 +1,56 @@
+import { functionTotals } from './function-totals';
+import { goPackage, hideFrames, isHidden, parseHidden } from './hidden-frames';
+
+describe('hidden frames (hide=)', () => {
+  it.each([
+    ['main.main', 'main'],
+    ['main.(*server).handle.func1', 'main'],
+    ['net/http.(*conn).serve', 'net/http'],
+    ['runtime.gopark', 'runtime'],
+    ['internal/poll.(*FD).Read', 'internal/poll'],
+    ['github.com/acme/db.(*Pool).Get', 'github.com/acme/db'],
+    ['github.com/acme/db/v2.Open', 'github.com/acme/db/v2'],
+    ['main.Map[go.shape.int]', 'main'],
+    ['main.F[github.com/acme/db.Row]', 'main'],
+    ['0x4a3f2c', '0x4a3f2c'],
+  ])('the package of %s is %s', (name, pkg) => {
+    expect(goPackage(name)).toBe(pkg);
+  });
+
+  it('std is every package without a dot in its first element, except main', () => {
+    const std = parseHidden('std')!;
+    for (const name of ['runtime.gopark', 'sync.(*Mutex).Lock', 'net/http.(*conn).serve', 'internal/poll.(*FD).Read']) {
+      expect(isHidden(name, std)).toBe(true);
+    }
+    for (const name of ['main.main', 'github.com/acme/db.Open', 'golang.org/x/net/http2.(*Framer).ReadFrame', '0x4a3f2c']) {
+      expect(isHidden(name, std)).toBe(false);
+    }
+  });
+
+  it('a named package hides its sub-packages, not its namesakes', () => {
+    const hidden = parseHidden('github.com/acme/db, net')!;
+    expect(isHidden('github.com/acme/db.Open', hidden)).toBe(true);
+    expect(isHidden('github.com/acme/db/pool.Get', hidden)).toBe(true);
+    expect(isHidden('github.com/acme/dbx.Open', hidden)).toBe(false);
+    expect(isHidden('net/http.Get', hidden)).toBe(true);
+    expect(isHidden('netip.Parse', hidden)).toBe(false);
+  });
+
+  it('moves self onto the deepest frame left, and keeps every stack', () => {
+    const stacks = [
+      { frames: ['runtime.goexit', 'main.leakyConsumer', 'runtime.chanrecv2', 'runtime.gopark'], value: 40, instances: 1 },
+      { frames: ['runtime.goexit', 'runtime.gcBgMarkWorker'], value: 2, instances: 1 },
+    ];
+    const shown = hideFrames(stacks, parseHidden('runtime'));
+    expect(shown.map((s) => s.frames)).toEqual([['main.leakyConsumer'], []]);
+    expect(shown.map((s) => s.value)).toEqual([40, 2]);
+    expect(functionTotals(shown).get('main.leakyConsumer')).toMatchObject({ self: 40, total: 40 });
+    expect(hideFrames(stacks, undefined)).toBe(stacks);
+  });
+
+  it('refuses what is not a package path, naming it', () => {
+    expect(() => parseHidden('runtime,a b')).toThrow('parameter "hide": "a b" is not a Go package path');
+    expect(() => parseHidden('^runtime\\.')).toThrow('is not a Go package path');
+    expect(() => parseHidden(Array.from({ length: 65 }, (_, i) => `p${i}`).join(','))).toThrow('names 65 packages, at most 64');
+  });
+});

@@ -1,0 +1,64 @@
+import type { AggregatedStack } from './function-totals';
+import { InvalidParameterError, quoted } from './invalid-parameter';
+
+/**
+ * `hide=`: Go packages whose frames are cut out of every stack before functions are ranked, like
+ * `go tool pprof -hide`. A stack's value then lands on its deepest remaining frame, so a goroutine
+ * parked in `runtime.gopark` under `main.leakyConsumer` counts as `main.leakyConsumer`'s self.
+ * Entries are package paths (`runtime`, `net/http`, `github.com/acme/db`, each also hiding its
+ * sub-packages) or `std`: the whole standard library, i.e. every package whose first path
+ * element has no dot, except `main`.
+ */
+export interface HiddenPackages {
+  readonly std: boolean;
+  readonly packages: readonly string[];
+}
+
+const PACKAGE_PATH = /^[A-Za-z0-9_.~-]+(\/[A-Za-z0-9_.~-]+)*$/;
+const MAX_ENTRIES = 64;
+
+export function parseHidden(value: string | undefined, parameter = 'hide'): HiddenPackages | undefined {
+  if (value === undefined) return undefined;
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.length > MAX_ENTRIES) throw new InvalidParameterError(parameter, `names ${entries.length} packages, at most ${MAX_ENTRIES}`);
+  const bad = entries.find((entry) => entry !== 'std' && !PACKAGE_PATH.test(entry));
+  if (bad !== undefined) {
+    throw new InvalidParameterError(parameter, `${quoted(bad)} is not a Go package path (comma-separated, e.g. std,github.com/acme/db)`);
+  }
+  return { std: entries.includes('std'), packages: entries.filter((entry) => entry !== 'std') };
+}
+
+/**
+ * The package of a Go function name: `net/http.(*conn).serve` → `net/http`, `main.main` → `main`,
+ * `main.Map[go.shape.int]` → `main` (type arguments are ignored). A name without a dot (an
+ * unsymbolised address such as `0x4a3f2c`) is its own package.
+ */
+export function goPackage(functionName: string): string {
+  const bracket = functionName.indexOf('[');
+  const name = bracket < 0 ? functionName : functionName.slice(0, bracket);
+  const dot = name.indexOf('.', name.lastIndexOf('/') + 1);
+  return dot < 0 ? name : name.slice(0, dot);
+}
+
+function isStandardLibrary(pkg: string): boolean {
+  const first = pkg.split('/', 1)[0];
+  return pkg !== 'main' && !first.includes('.') && !pkg.startsWith('0x');
+}
+
+export function isHidden(functionName: string, hidden: HiddenPackages): boolean {
+  const pkg = goPackage(functionName);
+  if (hidden.std && isStandardLibrary(pkg)) return true;
+  return hidden.packages.some((p) => pkg === p || pkg.startsWith(`${p}/`));
+}
+
+/** The stacks with hidden frames removed; a stack left with no frame keeps its value (in totals only). */
+export function hideFrames(stacks: readonly AggregatedStack[], hidden: HiddenPackages | undefined): readonly AggregatedStack[] {
+  if (hidden === undefined) return stacks;
+  const verdicts = new Map<string, boolean>();
+  const hiddenFrame = (name: string): boolean => {
+    let verdict = verdicts.get(name);
+    if (verdict === undefined) verdicts.set(name, (verdict = isHidden(name, hidden)));
+    return verdict;
+  };
+  return stacks.map((stack) => ({ ...stack, frames: stack.frames.filter((frame) => !hiddenFrame(frame)) }));
+}
