@@ -1,5 +1,6 @@
 // Every jest project of the workspace. `npm run test:unit` selects the unit projects,
-// `npm run test:integration` the cross-process ones under test/.
+// `npm run test:integration` the cross-process ones under test/integration, `npm run test:e2e`
+// the whole product under test/e2e.
 module.exports = {
   projects: [
     '<rootDir>/libs/pprof',
@@ -9,5 +10,6 @@ module.exports = {
     '<rootDir>/apps/agent',
     '<rootDir>/apps/aggregator',
     '<rootDir>/test/integration',
+    '<rootDir>/test/e2e',
   ],
 };

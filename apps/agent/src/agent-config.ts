@@ -11,6 +11,7 @@ import {
   withDefault,
   type ConfigOf,
 } from '@stackwatch/config';
+import { parseEnvSelector } from './discover/env-selector';
 import { parseRuleOverride } from './detect/rule-config';
 
 const text = (s: string) => s;
@@ -26,6 +27,7 @@ export const agentOptions = {
   target: repeated('base URL of a Go process serving /debug/pprof/', 'URL', parseHttpUrl),
   pid: optional('pid of the single --target (else found from the listening socket)', 'PID', (s) => parseInteger(s, 1, 2 ** 22)),
   discover: toggle('find local Go programs serving /debug/pprof/ and watch them all', false),
+  discoverEnv: repeated('with --discover, watch only processes whose environment has NAME (equal to VALUE when given); all must match', 'NAME[=VALUE]', parseEnvSelector),
   service: optional('service name (default: the process env STACKWATCH_SERVICE, else its executable name)', 'NAME', text),
   instance: optional('instance id (default: the process env POD_NAME or HOSTNAME, else host name + pid)', 'ID', text),
   label: repeated('label added to every target', 'KEY=VALUE', parseLabel),

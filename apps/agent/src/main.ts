@@ -73,6 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
     targets: config.target,
     ...(config.pid !== undefined ? { pid: config.pid } : {}),
     discover: config.discover,
+    discoverEnv: config.discoverEnv,
     identity: {
       ...(config.service !== undefined ? { service: config.service } : {}),
       ...(config.instance !== undefined ? { instance: config.instance } : {}),

@@ -54,7 +54,7 @@ describe('Discoverer over a fixture /proc', () => {
     ...extra,
   });
 
-  const discoverer = (intervalMs = 60_000) =>
+  const discoverer = (intervalMs = 60_000, env: { name: string; value?: string }[] = []) =>
     new Discoverer(
       {
         onAdded: (t) => {
@@ -63,7 +63,7 @@ describe('Discoverer over a fixture /proc', () => {
         },
         onRemoved: (key) => events.push(`-${key}`),
       },
-      { identity: { hostName: 'node-a', labels: [['zone', 'a']] }, procRoot: tree.root, selfPid: 305, intervalMs, probeTimeoutMs: 500, log: (l) => logs.push(l) },
+      { identity: { hostName: 'node-a', labels: [['zone', 'a']] }, procRoot: tree.root, selfPid: 305, intervalMs, probeTimeoutMs: 500, log: (l) => logs.push(l), env },
     );
 
   beforeAll(async () => {
@@ -118,6 +118,25 @@ describe('Discoverer over a fixture /proc', () => {
     expect(d.targets().map((t) => t.pid)).toEqual([300]);
     expect(logs.join('\n')).toMatch(/pid 302 .*another network namespace/);
     expect(probedHosts().sort()).toEqual([`127.0.0.1:${notPprof.port}`, `127.0.0.1:${pprof.port}`].sort());
+  });
+
+  it('with --discover-env, watches only processes whose environment matches, and never probes the rest', async () => {
+    await writeTree(tree.root, { '300/environ': 'STACKWATCH_SERVICE=checkout\0TEAM=payments\0' });
+    const other = discoverer(60_000, [{ name: 'TEAM', value: 'search' }]);
+    await other.scanOnce();
+    expect(events).toEqual([]);
+    expect(probedHosts()).toEqual([]);
+
+    const matching = discoverer(60_000, [{ name: 'STACKWATCH_SERVICE' }, { name: 'TEAM', value: 'payments' }]);
+    await matching.scanOnce();
+    expect(events).toEqual([`+http://127.0.0.1:${pprof.port} pid 300`]);
+
+    await fs.rm(join(tree.root, '300', 'environ'));
+    events.length = 0;
+    const unreadable = discoverer(60_000, [{ name: 'TEAM' }]);
+    await unreadable.scanOnce();
+    expect(events).toEqual([]);
+    expect(logs.join('\n')).toMatch(/pid 300 .*environment unreadable, cannot match --discover-env: not watched/);
   });
 
   it('never probes again a port that answered something else, nor a known target', async () => {

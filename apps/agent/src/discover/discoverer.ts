@@ -4,7 +4,8 @@ import { readProcStat } from '../sample/proc-stat';
 import type { WatchedTarget } from '../target';
 import { readGoBuildInfoOfPid } from './go-buildinfo';
 import { listenerUrl, localInterfaceAddresses } from './listener-url';
-import { resolveIdentity, type IdentityOptions } from './process-info';
+import { matchesEnv, type EnvSelector } from './env-selector';
+import { parseEnviron, resolveIdentity, type IdentityOptions } from './process-info';
 import { probePprofIndex } from './pprof-probe';
 import { readListeningSockets } from './proc-net';
 import { listPids, socketInodesOf } from './socket-owner';
@@ -23,6 +24,8 @@ export interface DiscovererOptions {
   readonly procRoot?: string;
   /** Never watched; default process.pid. */
   readonly selfPid?: number;
+  /** Watch only processes whose environment matches all of these (`--discover-env`). */
+  readonly env?: readonly EnvSelector[];
   /** One line per noteworthy decision (a Go process skipped and why); each said once per process. */
   readonly log?: (line: string) => void;
 }
@@ -161,6 +164,15 @@ export class Discoverer {
     if (theirs === undefined || (ours !== undefined && theirs !== ours)) {
       this.log(`discover: pid ${pid} (${buildInfo.goVersion ?? 'go'}) is in another network namespace or unreadable: not probed`);
       return skip;
+    }
+    const selectors = this.options.env ?? [];
+    if (selectors.length > 0) {
+      const environ = await fs.readFile(join(this.procRoot, String(pid), 'environ')).catch(() => undefined);
+      if (!environ) {
+        this.log(`discover: pid ${pid} (${buildInfo.goVersion ?? 'go'}): environment unreadable, cannot match --discover-env: not watched`);
+        return skip;
+      }
+      if (!matchesEnv(parseEnviron(environ), selectors)) return skip;
     }
     return { pid, incarnation, watchable: true, goVersion: buildInfo.goVersion, probed: new Map() };
   }

@@ -1,5 +1,5 @@
 import type { AgentMessage } from '@stackwatch/contract';
-import { Discoverer, portOwnerResolver, resolveStaticTargets, type IdentityOptions } from '../discover';
+import { Discoverer, portOwnerResolver, resolveStaticTargets, type EnvSelector, type IdentityOptions } from '../discover';
 import type { AgentMetrics } from '../observe/agent-metrics';
 import type { WatchedTarget } from '../target';
 import { every } from '../timing';
@@ -9,6 +9,7 @@ export interface AgentOptions {
   readonly targets: readonly URL[];
   readonly pid?: number;
   readonly discover: boolean;
+  readonly discoverEnv?: readonly EnvSelector[];
   readonly identity: IdentityOptions;
   readonly watch: WatchSettings;
   readonly send: (message: AgentMessage) => Promise<void>;
@@ -38,7 +39,7 @@ export class Agent {
     if (this.options.discover) {
       this.discoverer = new Discoverer(
         { onAdded: (target) => this.add(target), onRemoved: (key) => void this.remove(key) },
-        { identity, log },
+        { identity, log, env: this.options.discoverEnv ?? [] },
       );
       this.discoverer.start();
     }

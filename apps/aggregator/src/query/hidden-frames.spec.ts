@@ -17,9 +17,9 @@ describe('hidden frames (hide=)', () => {
     expect(goPackage(name)).toBe(pkg);
   });
 
-  it('std is every package without a dot in its first element, except main', () => {
+  it('std is every package without a dot in its first element except main, and cgo glue', () => {
     const std = parseHidden('std')!;
-    for (const name of ['runtime.gopark', 'sync.(*Mutex).Lock', 'net/http.(*conn).serve', 'internal/poll.(*FD).Read']) {
+    for (const name of ['runtime.gopark', 'sync.(*Mutex).Lock', 'net/http.(*conn).serve', 'internal/poll.(*FD).Read', 'main._Cfunc_sleep', 'main._cgo_cmalloc']) {
       expect(isHidden(name, std)).toBe(true);
     }
     for (const name of ['main.main', 'github.com/acme/db.Open', 'golang.org/x/net/http2.(*Framer).ReadFrame', '0x4a3f2c']) {

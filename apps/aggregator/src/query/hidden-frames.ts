@@ -7,7 +7,8 @@ import { InvalidParameterError, quoted } from './invalid-parameter';
  * parked in `runtime.gopark` under `main.leakyConsumer` counts as `main.leakyConsumer`'s self.
  * Entries are package paths (`runtime`, `net/http`, `github.com/acme/db`, each also hiding its
  * sub-packages) or `std`: the whole standard library, i.e. every package whose first path
- * element has no dot, except `main`.
+ * element has no dot, except `main`, plus the wrappers cgo generates (`main._Cfunc_sleep`): code
+ * nobody wrote, so a goroutine in C counts for the Go function that called it.
  */
 export interface HiddenPackages {
   readonly std: boolean;
@@ -45,9 +46,14 @@ function isStandardLibrary(pkg: string): boolean {
   return pkg !== 'main' && !first.includes('.') && !pkg.startsWith('0x');
 }
 
+/** cgo's generated glue: `pkg._Cfunc_name`, `pkg._C2func_name`, `_cgo_…` (as the agent's analyses name them). */
+function isCgoGlue(functionName: string): boolean {
+  return /(^|\.)_C2?func_/.test(functionName) || /(^|\.)_cgo_/.test(functionName);
+}
+
 export function isHidden(functionName: string, hidden: HiddenPackages): boolean {
   const pkg = goPackage(functionName);
-  if (hidden.std && isStandardLibrary(pkg)) return true;
+  if (hidden.std && (isStandardLibrary(pkg) || isCgoGlue(functionName))) return true;
   return hidden.packages.some((p) => pkg === p || pkg.startsWith(`${p}/`));
 }
 
