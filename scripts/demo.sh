@@ -12,8 +12,8 @@ INSTANCES=${STACKWATCH_DEMO_INSTANCES:-3}
 GRPC_PORT=${STACKWATCH_DEMO_GRPC_PORT:-7171}
 HTTP_PORT=${STACKWATCH_DEMO_HTTP_PORT:-7172}
 AGENT_METRICS_PORT=${STACKWATCH_DEMO_AGENT_METRICS_PORT:-7173}
-# Logs stay in .demo/ after the demo stops; binaries and state are made anew each run.
-run_dir="$PWD/.demo"
+# Logs stay in .demo/ (or STACKWATCH_DEMO_DIR) after the demo stops; binaries and state are made anew each run.
+run_dir="${STACKWATCH_DEMO_DIR:-$PWD/.demo}"
 rm -rf "$run_dir" && mkdir -p "$run_dir"
 pids=()
 
@@ -48,6 +48,11 @@ bin/stackwatch-aggregator --grpc-listen "127.0.0.1:$GRPC_PORT" --http-listen "12
 pids+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/readyz" 60
 
+# Demo settings make every fault show within seconds on any machine: the memory and goroutine
+# minimums are lowered (1 GiB is a few per cent of a large host; the fixture leaks hundreds of
+# goroutines, not thousands), and deadlock inspections run every 5 s instead of 30 s.
+agent_flags=(--rule memory.min=1 --rule goroutines.min=100 --inspect-every 5s --deadlock-after 10s)
+
 targets=()
 for i in $(seq 1 "$INSTANCES"); do
   out="$run_dir/fixture-$i.out"
@@ -59,29 +64,41 @@ for i in $(seq 1 "$INSTANCES"); do
   url=$(grep -o 'http://[0-9.:]*' "$out" | head -1)
   [ -n "$url" ] || { echo "demo: fixture $i did not start: $(cat "$out")" >&2; exit 1; }
   targets+=("$url")
-  bin/stackwatch-agent --aggregator "127.0.0.1:$GRPC_PORT" --target "$url" \
+  bin/stackwatch-agent --aggregator "127.0.0.1:$GRPC_PORT" --target "$url" "${agent_flags[@]}" \
     --spool-dir "$run_dir/spool-$i" --metrics-listen "127.0.0.1:$((AGENT_METRICS_PORT + i - 1))" >"$run_dir/agent-$i.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$((AGENT_METRICS_PORT + i - 1))/healthz" 30
 done
 
+api="http://127.0.0.1:$HTTP_PORT/api/v1"
+t1=${targets[0]}
+t2=${targets[1]:-$t1}
+t3=${targets[2]:-$t1}
 cat <<MSG
 
-stackwatch demo is running ($INSTANCES instances of demo-shop, one agent each).
-  API:              http://127.0.0.1:$HTTP_PORT/api/v1/services   (docs/api.md)
-  Aggregator:       http://127.0.0.1:$HTTP_PORT/readyz   metrics: http://127.0.0.1:$HTTP_PORT/metrics   gRPC ingest: 127.0.0.1:$GRPC_PORT
-  Agent metrics:    http://127.0.0.1:$AGENT_METRICS_PORT/metrics (next agents on the following ports)
-  Fixture services: ${targets[*]}
-  Logs:             $run_dir/*.log
+stackwatch demo is running: $INSTANCES instances of demo-shop (demo-shop-1 … demo-shop-$INSTANCES), one agent each.
+  REST API:       $api/services   (docs/api.md)
+  Aggregator:     http://127.0.0.1:$HTTP_PORT/readyz   metrics: http://127.0.0.1:$HTTP_PORT/metrics   gRPC ingest: 127.0.0.1:$GRPC_PORT
+  Agent metrics:  http://127.0.0.1:$AGENT_METRICS_PORT/metrics (the next agents on the following ports)
+  Services:       ${targets[*]}
+  Logs:           $run_dir/*.log
+  Walk-through:   docs/quickstart.md
 
-Try:
-  curl -s '${targets[0]}/fault/cpu?seconds=20'   # a CPU spike on instance 1 ...
-  grep 'fired' $run_dir/agent-1.log               # ... caught by its agent within seconds
-  curl -s 'http://127.0.0.1:$HTTP_PORT/api/v1/events?service=demo-shop'           # the event, its profiles
-  curl -s 'http://127.0.0.1:$HTTP_PORT/api/v1/hotspots?service=demo-shop&type=cpu&limit=5'   # the culprit
-  curl -s 'http://127.0.0.1:$HTTP_PORT/api/v1/instances?service=demo-shop'        # who reports, latest metrics
-  go tool pprof -top 'http://127.0.0.1:$HTTP_PORT/api/v1/merged.pprof?service=demo-shop&type=cpu'
-  curl -s '${targets[0]}/fault/cgo?n=30'          # 30 threads blocked in cgo: the threads rule
+Cause a fault on one instance (agents need ~10 s of history first):
+  curl -s '$t1/fault/cpu?seconds=20'     # CPU spike on demo-shop-1          -> a cpu event
+  curl -s '$t2/fault/alloc?mb=1024'      # 1 GiB held on demo-shop-2         -> a memory event (undo: /fault/reset)
+  curl -s '$t3/fault/leak?n=500'         # goroutine leak on demo-shop-3     -> a goroutines event (repeat it: a growing leak also gets a goroutine_leak finding)
+  curl -s '$t1/fault/deadlock'           # lock-order deadlock on demo-shop-1 -> a deadlock event (~20 s)
+  curl -s '$t2/fault/cgo?n=30'           # 30 threads stuck in cgo on demo-shop-2 -> a threads event
+
+Find the culprit:
+  curl -s '$api/events?service=demo-shop'                       # what fired, where, with its profile ids
+  curl -s '$api/hotspots?profile=PROFILE_ID&limit=5'            # the top functions of one captured profile
+  curl -s '$api/hotspots?service=demo-shop&type=cpu&limit=5'     # hottest functions across the fleet (last hour)
+  curl -s '$api/functions/instances?service=demo-shop&function=main.burnCPU'   # which instance runs it
+  curl -s '$api/diff?service=demo-shop&instance=demo-shop-1&from=now-1m&order=self&hide=std&limit=5'   # what grew
+  go tool pprof -top '$api/profiles/PROFILE_ID/pprof'            # the captured profile in pprof
+  go tool pprof -top '$api/merged.pprof?service=demo-shop&type=cpu'   # the fleet's CPU, merged
 
 Ctrl-C stops everything.
 MSG
