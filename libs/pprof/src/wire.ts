@@ -48,8 +48,9 @@ export class WireFormatError extends Error {}
 
 /**
  * Where the walk is, for error messages: a chain from the message being read up to the root.
- * The walk runs over every byte the aggregator ingests, so on valid input it allocates one node
- * per nested message and builds no string; readVarint leaves the position after it in `cursor`.
+ * The walk runs over every byte the aggregator ingests, so on valid input it builds no string and
+ * allocates only a node and two small closures per nested message; readVarint leaves the position
+ * after it in `cursor`.
  */
 interface Place {
   readonly parent: Place | undefined;
