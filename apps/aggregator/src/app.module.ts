@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
 import type { AggregatorConfig } from './config/aggregator-config';
 import { AGGREGATOR_CONFIG, ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
@@ -46,6 +47,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        AccessModule,
         StoreModule.forRoot(),
         ObserveModule,
         HealthModule,

@@ -47,7 +47,10 @@ async function main(argv: readonly string[]): Promise<number> {
   await app.listen(config.httpListen.port, config.httpListen.host);
 
   const bound = (app.getHttpServer() as Server).address() as AddressInfo;
-  log(`store ${describeStore(config.store)}${config.token !== undefined ? ', token required' : ''}${config.tlsCert !== undefined ? ', TLS' : ''}`);
+  log(
+    `store ${describeStore(config.store)}${config.token !== undefined ? ', agent token required' : ''}${config.tlsCert !== undefined ? ', TLS' : ''}` +
+      `${config.apiToken !== undefined ? ', API token required' : ''}`,
+  );
   log(`gRPC on ${formatHostPort({ host: config.grpcListen.host, port: grpc.port ?? config.grpcListen.port })}`);
   log(`HTTP on http://${formatHostPort({ host: bound.address, port: bound.port })}`);
 

@@ -1,4 +1,4 @@
-import { optional, parseDuration, parseHostPort, ValueError, withDefault, type ConfigOf } from '@stackwatch/config';
+import { optional, parseDuration, parseHostPort, parseInteger, ValueError, withDefault, type ConfigOf } from '@stackwatch/config';
 import { parseStoreUrl } from './store-url';
 
 const text = (s: string) => s;
@@ -26,6 +26,8 @@ export const aggregatorOptions = {
   clickhouseCluster: optional('ClickHouse cluster name: local tables on every shard plus Distributed tables', 'NAME', clusterName),
   retention: withDefault('how long data is kept; older day partitions are dropped', 'DURATION', retention, '7d'),
   token: optional('bearer token agents must send', 'TOKEN', text),
+  apiToken: optional('token the REST API and web UI require (Authorization: Bearer, or basic auth with it as password)', 'TOKEN', text),
+  apiRateLimit: withDefault('REST requests per second each client address may make (bursts up to twice that); 0: no limit', 'N', (s) => parseInteger(s, 0, 1_000_000), '50'),
   tlsCert: optional('server certificate (PEM) for gRPC; enables TLS', 'FILE', path),
   tlsKey: optional('server private key (PEM) for gRPC', 'FILE', path),
   tlsClientCa: optional('CA (PEM) that agent certificates must chain to: mutual TLS', 'FILE', path),
