@@ -29,6 +29,10 @@ export const INGEST_LIMITS = {
   maxMetricPoints: 10_000,
   maxMetricNameChars: 128,
   maxProfileIdsPerEvent: 64,
+  /** Distinct targets (service, instance, label set) one stream may send about: a DaemonSet agent watches tens. */
+  maxTargetsPerStream: 1_000,
+  /** Distinct metric names one stream may send (agents send six). */
+  maxMetricNamesPerStream: 100,
   maxFindingsPerEvent: 64,
   maxStacksPerFinding: 1_000,
   maxFramesPerStack: 1_024,

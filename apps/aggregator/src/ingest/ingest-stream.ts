@@ -2,6 +2,7 @@ import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { AgentMessage__Output, Hello__Output, ServerMessage, Welcome } from '@stackwatch/contract';
 import type { IngestBatch } from '../store/profile-store';
 import type { BatchWriter, IngestLogger } from './batch-writer';
+import { CardinalityLimit } from './cardinality-limit';
 import { ChunkAssembler } from './chunk-assembler';
 import { classifyMessage, type DataKind, type DataMessage } from './data-message';
 import { toIngestBatch } from './ingest-batch';
@@ -40,6 +41,7 @@ export class IngestStream {
   private resolveClosed: () => void = () => undefined;
   private state: State = 'awaiting_hello';
   private readonly chunks = new ChunkAssembler();
+  private readonly cardinality = new CardinalityLimit();
   private agentId = '';
   /** Messages handed to the writer and not yet answered. */
   private pending = 0;
@@ -136,7 +138,9 @@ export class IngestStream {
     } else if (message.kind === 'profile' && message.body.chunk_index !== 0) {
       throw new RejectError('bad_field', `profile.chunk_index ${message.body.chunk_index} in a profile that is not chunked (chunk_count ${message.body.chunk_count})`);
     }
-    const batch = toIngestBatch(validateMessage(whole, window));
+    const valid = validateMessage(whole, window);
+    this.cardinality.admit(valid);
+    const batch = toIngestBatch(valid);
     this.commit(whole.kind, whole.body.id, batch);
   }
 

@@ -239,6 +239,20 @@ describe('gRPC ingest (in process, real gRPC and DuckDB)', () => {
     expect(rejected.values.find((v) => v.labels.reason === 'invalid_pprof')?.value).toBe(1);
   });
 
+  it('cuts off a flood of distinct labels on a stream (cardinality), while its known series keep flowing', async () => {
+    const stream = await welcomed();
+    // 1000 distinct label sets are allowed per stream: the target's own plus 999 more.
+    stream.write(metricsMessage('known-series'));
+    for (let i = 1; i < 1000; i++) stream.write(metricsMessage(`flood-${i}`, { target: { ...target, labels: { request_id: String(i) } } }));
+    stream.write(metricsMessage('flood-over', { target: { ...target, labels: { request_id: 'one-too-many' } } }));
+    stream.write(metricsMessage('known-series-again'));
+    expect((await stream.answerFor('flood-999')).ack).toBeTruthy();
+    const over = await stream.answerFor('flood-over');
+    expect(over.reject?.reason).toBe('cardinality');
+    expect(over.reject?.message).toMatch(/would be this stream's target number 1001, more than 1000 distinct service\/instance\/label sets/);
+    expect((await stream.answerFor('known-series-again')).ack).toEqual({ id: 'known-series-again' });
+  }, 60_000);
+
   it('acks only after the store committed the rows', async () => {
     const stream = await welcomed();
     gated.hold();

@@ -1,5 +1,5 @@
 /** Machine-readable reasons of a Reject; docs/aggregator.md explains each. */
-export const REJECT_REASONS = ['bad_field', 'unknown_type', 'bad_time', 'invalid_pprof', 'too_large'] as const;
+export const REJECT_REASONS = ['bad_field', 'unknown_type', 'bad_time', 'invalid_pprof', 'too_large', 'cardinality'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /**
