@@ -2,7 +2,8 @@
 # Installs what stackwatch needs and builds it. Safe to run again: it only does what is missing.
 #   System (Debian packages, installed with apt-get when run as root, else named for you):
 #     Go (any current release; Debian's golang-go when none), Go 1.19 (golang-1.19-go, for the
-#     old pprof formats), ClickHouse 18.16+ (clickhouse-server, clickhouse-client).
+#     old pprof formats), ClickHouse 18.16+ (clickhouse-server, clickhouse-client), gcc (cgo in
+#     the fixtures), openssl (test certificates).
 #   Node: npm ci from the committed lock file, then an Nx build of every project.
 # Usage: scripts/setup.sh [--no-build]
 set -euo pipefail
@@ -25,6 +26,8 @@ if ! command -v clickhouse-server >/dev/null 2>&1 && ! command -v clickhouse >/d
   missing+=(clickhouse-server clickhouse-client)
 fi
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+# Tests make throwaway TLS certificates with it.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -7,3 +7,4 @@ export * from './pprof-tool';
 export * from './ingest-test-server';
 export * from './app-process';
 export * from './ingest-client';
+export * from './test-pki';

@@ -1,12 +1,11 @@
 // The agent's shipper against a real gRPC ingest server over loopback: delivery, outages,
 // restarts of either side, chunking, auth and rejects. Every wait is a bounded waitFor.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage } from '@stackwatch/contract';
-import { freePort, startIngestTestServer, waitFor, type IngestTestServer, type IngestTestServerOptions } from '@stackwatch/testing';
+import { createTestPki, freePort, startIngestTestServer, waitFor, type IngestTestServer, type IngestTestServerOptions } from '@stackwatch/testing';
 import { Registry } from 'prom-client';
 import { Shipper, Spool, type ShipperOptions } from '../../../apps/agent/src/ship';
 
@@ -270,15 +269,10 @@ describe('agent shipper ↔ ingest server (gRPC over loopback)', () => {
 
   it('ships over TLS, verifying the aggregator against a given CA', async () => {
     const dir = spoolDir();
-    // A throwaway self-signed certificate for localhost: it is its own CA. The agent dials
-    // "localhost" because Node refuses an IP address as TLS server name (RFC 6066).
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const aggregator = await server({ tls: { key: readFileSync(join(dir, 'key.pem')), cert } });
-    const { shipper, lines } = await agent(join(dir, 'spool'), `localhost:${aggregator.port}`, { tls: { ca: cert }, token: 'tls-token' });
+    // The agent dials "localhost": Node refuses an IP address as TLS server name (RFC 6066).
+    const pki = createTestPki(join(dir, 'tls'));
+    const aggregator = await server({ tls: { key: readFileSync(pki.serverKey), cert: readFileSync(pki.serverCert) } });
+    const { shipper, lines } = await agent(join(dir, 'spool'), `localhost:${aggregator.port}`, { tls: { ca: readFileSync(pki.ca) }, token: 'tls-token' });
     shipper.start();
     await shipper.send(metrics('over-tls'));
     await aggregator.waitForIds(['over-tls']);

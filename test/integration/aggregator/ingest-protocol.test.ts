@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { loadIngestProto, type AgentMessage, type ServerMessage__Output, type Target } from '@stackwatch/contract';
-import { startApp, waitFor, type AppProcess } from '@stackwatch/testing';
+import { createTestPki, startApp, waitFor, type AppProcess } from '@stackwatch/testing';
 import { parseStoreUrl } from '../../../apps/aggregator/src/config/store-url';
 import { openProfileStore } from '../../../apps/aggregator/src/store/open-store';
 import type { EventRecord } from '../../../apps/aggregator/src/store/profile-store';
@@ -202,23 +202,13 @@ describe('aggregator ingest protocol (real process, grpc-js client, DuckDB)', ()
   });
 
   it('serves mutual TLS: a client with a certificate from the CA is welcomed, one without is refused', async () => {
-    const tls = join(dir, 'tls');
-    execFileSync('mkdir', ['-p', tls]);
-    const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-    // A throwaway CA, a server certificate for localhost and a client certificate, both signed by it.
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test-ca', '-keyout', join(tls, 'ca.key'), '-out', join(tls, 'ca.pem'));
-    for (const [name, cn] of [['server', 'localhost'], ['client', 'agent-1']]) {
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', join(tls, `${name}.key`), '-out', join(tls, `${name}.csr`));
-      const ext = join(tls, `${name}.ext`);
-      execFileSync('sh', ['-c', `printf 'subjectAltName=DNS:localhost\\n' > ${ext}`]);
-      openssl('x509', '-req', '-in', join(tls, `${name}.csr`), '-CA', join(tls, 'ca.pem'), '-CAkey', join(tls, 'ca.key'), '-CAcreateserial', '-days', '1', '-extfile', ext, '-out', join(tls, `${name}.pem`));
-    }
-    const agg = await aggregator('tls', ['--tls-cert', join(tls, 'server.pem'), '--tls-key', join(tls, 'server.key'), '--tls-client-ca', join(tls, 'ca.pem')]);
+    const pki = createTestPki(join(dir, 'tls'));
+    const agg = await aggregator('tls', ['--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--tls-client-ca', pki.ca]);
     expect(agg.process.logs()).toContain(', TLS');
     // Node refuses an IP address as TLS server name: dial localhost.
     const address = agg.grpc.replace('127.0.0.1', 'localhost');
-    const ca = readFileSync(join(tls, 'ca.pem'));
-    const mutual = await welcomed(address, credentials.createSsl(ca, readFileSync(join(tls, 'client.key')), readFileSync(join(tls, 'client.pem'))));
+    const ca = readFileSync(pki.ca);
+    const mutual = await welcomed(address, credentials.createSsl(ca, readFileSync(pki.clientKey), readFileSync(pki.clientCert)));
     mutual.write(event('over-mtls'));
     expect((await mutual.answerFor('over-mtls')).ack).toEqual({ id: 'over-mtls' });
 
