@@ -124,9 +124,13 @@ describe('aggregator ingest protocol (real process, grpc-js client, DuckDB)', ()
       ['r-old', { event: { ...event('r-old').event!, time_unix_ms: now - 8 * 86_400_000 } }, 'bad_time', /^event\.time_unix_ms .* is older than the retention of 7d$/],
       ['r-future', { event: { ...event('r-future').event!, time_unix_ms: now + 3_600_000 } }, 'bad_time', /is more than 10 minutes in the future$/],
       ['r-pprof', profile('r-pprof', { pprof_gzip: Buffer.from('not a pprof profile') }), 'invalid_pprof', /^profile\.pprof_gzip: not a pprof profile: /],
+      ['r-gzip', profile('r-gzip', { pprof_gzip: HEAP.subarray(0, Math.floor(HEAP.length / 2)) }), 'invalid_pprof', /^profile\.pprof_gzip: not a pprof profile: truncated gzip stream$/],
       ['r-large', profile('r-large', { pprof_gzip: HEAP.subarray(0, 64), chunk_index: 0, chunk_count: 20, total_bytes: 100 * 1024 * 1024 }), 'too_large', /^profile\.total_bytes 104857600 is more than the limit/],
     ];
     for (const [, message] of bad) stream.write(message);
+    // Hostile text is just text: stored verbatim.
+    const hostileInstance = "i-1'; DROP TABLE events; --\\'\u00e9\u{1F600}";
+    stream.write({ event: { ...event('good-hostile').event!, target: { ...target, instance: hostileInstance, labels: { note: "' OR '1'='1" } } } });
     stream.write(event('good-1'));
     stream.write(profile('good-profile'));
     stream.write(event('good-1')); // a re-send on the same stream
@@ -146,15 +150,28 @@ describe('aggregator ingest protocol (real process, grpc-js client, DuckDB)', ()
     expect((await again.answerFor('good-1')).ack).toEqual({ id: 'good-1' });
 
     const metricsText = await (await fetch(`${agg.http}/metrics`)).text();
-    expect(metricsText).toMatch(/^stackwatch_aggregator_messages_rejected_total\{kind="profile",reason="invalid_pprof"\} 1$/m);
-    expect(metricsText).toMatch(/^stackwatch_aggregator_messages_ingested_total\{kind="event"\} 1$/m);
+    expect(metricsText).toMatch(/^stackwatch_aggregator_messages_rejected_total\{kind="profile",reason="invalid_pprof"\} 2$/m);
+    expect(metricsText).toMatch(/^stackwatch_aggregator_messages_ingested_total\{kind="event"\} 2$/m);
     // At least the re-send on the second stream; the one on the first may have shared good-1's write.
     expect(Number(/^stackwatch_aggregator_messages_duplicate_total\{kind="event"\} (\d+)$/m.exec(metricsText)?.[1])).toBeGreaterThanOrEqual(1);
     expect(metricsText).toMatch(/^stackwatch_aggregator_profiles_ingested_total\{type="heap"\} 1$/m);
     expect(metricsText).toMatch(/^stackwatch_aggregator_connected_agents 2$/m);
 
+    expect((await stream.answerFor('good-hostile')).ack).toEqual({ id: 'good-hostile' });
     const events = await storedEvents(agg);
-    expect(events.map((e) => e.id).sort()).toEqual(['good-1']);
+    expect(events.map((e) => e.id).sort()).toEqual(['good-1', 'good-hostile']);
+    expect(events.find((e) => e.id === 'good-hostile')?.instance).toBe(hostileInstance);
+  });
+
+  it('ends a stream RESOURCE_EXHAUSTED on a message over its 8 MiB receive limit, and keeps serving others', async () => {
+    const agg = await aggregator('oversized');
+    const stream = await welcomed(agg.grpc);
+    stream.write(profile('too-big', { pprof_gzip: Buffer.alloc(9 * 1024 * 1024, 1) }));
+    const ended = await stream.ended;
+    expect(ended.code).toBe(8); // RESOURCE_EXHAUSTED
+    const next = await welcomed(agg.grpc);
+    next.write(event('after-oversized'));
+    expect((await next.answerFor('after-oversized')).ack).toEqual({ id: 'after-oversized' });
   });
 
   it('ends a stream INVALID_ARGUMENT at a message without an id, and UNAUTHENTICATED on a wrong token it never logs', async () => {
