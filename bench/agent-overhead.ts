@@ -14,8 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, startFaultFixtures, startIngestTestServer } from '@stackwatch/testing';
-import { cpuSeconds, rssBytes } from './proc-usage';
+import { cpuSeconds, rssBytes, startApp, startFaultFixtures, startIngestTestServer } from '@stackwatch/testing';
 
 const TARGETS = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);

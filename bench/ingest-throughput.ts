@@ -14,8 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage } from '@stackwatch/contract';
-import { cpuSeconds } from './proc-usage';
-import { freePort, openIngestStream, startApp, startClickHouse, startFaultFixtures } from '@stackwatch/testing';
+import { cpuSeconds, freePort, openIngestStream, startApp, startClickHouse, startFaultFixtures } from '@stackwatch/testing';
 
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 3000);
 /** The agent's flight-recorder window is 10 s: what one shipped CPU profile covers. */

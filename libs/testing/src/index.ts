@@ -8,3 +8,6 @@ export * from './ingest-test-server';
 export * from './app-process';
 export * from './ingest-client';
 export * from './test-pki';
+export * from './ingest-load';
+export * from './process-usage';
+export * from './fixture-profiles';

@@ -15,6 +15,8 @@ export interface IngestStream {
   hello(token?: string, agentId?: string): Promise<Welcome__Output>;
   /** Writes one message without waiting for its answer. */
   write(message: AgentMessage): void;
+  /** Writes one message and resolves with its ack or reject (rejects after `timeoutMs` or if the stream ends first). */
+  send(message: AgentMessage, timeoutMs?: number): Promise<ServerMessage__Output>;
   /**
    * Writes every message, keeping at most `window` without an answer, and resolves once each has
    * an ack or a reject (rejects after `timeoutMs`, naming how many are missing).
@@ -76,6 +78,13 @@ export function openIngestStream(address: string, options: IngestStreamOptions =
     },
     write(message) {
       call.write(message);
+    },
+    send(message, timeoutMs = 60_000) {
+      const id = idOf(message);
+      if (id === undefined) return Promise.reject(new Error('message has no id'));
+      const answer = until(`answer for ${id}`, timeoutMs, (a) => (a.ack?.id === id || a.reject?.id === id ? a : undefined));
+      call.write(message);
+      return answer;
     },
     async sendAll(messages, { window = 64, timeoutMs = 120_000 } = {}) {
       let acked = 0;

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, type ChannelCredentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { loadIngestProto, type AgentMessage, type ServerMessage__Output, type Target } from '@stackwatch/contract';
 import { createTestPki, startApp, waitFor, type AppProcess } from '@stackwatch/testing';
 import { parseStoreUrl } from '../../../apps/aggregator/src/config/store-url';
@@ -172,6 +172,28 @@ describe('aggregator ingest protocol (real process, grpc-js client, DuckDB)', ()
     const next = await welcomed(agg.grpc);
     next.write(event('after-oversized'));
     expect((await next.answerFor('after-oversized')).ack).toEqual({ id: 'after-oversized' });
+  });
+
+  it('accepts a message carrying fields it does not know (a newer agent), as protobuf intends', async () => {
+    const agg = await aggregator('unknown-fields');
+    const method = loadIngestProto().stackwatch.v1.Ingest.service.Stream;
+    // The bytes an agent of a later release would send: a known message plus an unknown field 99.
+    const RawClient = makeGenericClientConstructor({ Stream: { ...method, requestSerialize: (bytes: Buffer) => bytes } }, 'RawIngest');
+    const client = new RawClient(agg.grpc, credentials.createInsecure()) as unknown as { Stream(): ClientDuplexStream<Buffer, ServerMessage__Output>; close(): void };
+    const call = client.Stream();
+    const answers: ServerMessage__Output[] = [];
+    call.on('data', (answer: ServerMessage__Output) => answers.push(answer));
+    call.on('error', () => undefined);
+    const unknownField = Buffer.from([0x98, 0x06, 0x2a]); // field 99, varint 42
+    call.write(Buffer.concat([method.requestSerialize({ hello: { agent_id: 'from-the-future', version: '9.0.0', token: TOKEN } }), unknownField]));
+    call.write(Buffer.concat([method.requestSerialize(event('with-unknown-field')), unknownField]));
+    try {
+      const answer = await waitFor('an answer', () => answers.find((a) => a.ack ?? a.reject), { timeoutMs: 15_000 });
+      expect(answer.ack).toEqual({ id: 'with-unknown-field' });
+    } finally {
+      call.cancel();
+      client.close();
+    }
   });
 
   it('ends a stream INVALID_ARGUMENT at a message without an id, and UNAUTHENTICATED on a wrong token it never logs', async () => {

@@ -93,6 +93,9 @@ describe('security: TLS, tokens, and no secret in logs or metrics (real processe
     expect((await api('/services', { authorization: `Bearer ${AGENT_TOKEN}` })).status).toBe(401);
     expect((await api('/services', bearer)).status).toBe(200);
     expect((await fetch(`${http}/healthz`)).status).toBe(200);
+    // An oversized request is refused by the HTTP server itself, and the API keeps serving.
+    expect((await api(`/services?service=${'x'.repeat(20_000)}`, bearer)).status).toBe(431);
+    expect((await api('/services', bearer)).status).toBe(200);
 
     const [profile] = (await (await api('/profiles?service=secure&type=heap', bearer)).json()) as { id: string }[];
     const url = new URL(`${http}/api/v1/profiles/${profile.id}/pprof`);

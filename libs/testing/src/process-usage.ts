@@ -1,3 +1,4 @@
+// CPU time and memory of a process from /proc: what benchmarks and load tests report.
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
