@@ -20,6 +20,13 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI: DOM and JSX, type-checked by its own configs.
+    files: ['apps/ui/src/**/*.ts', 'apps/ui/src/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { project: ['./apps/ui/tsconfig.json', './apps/ui/tsconfig.spec.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

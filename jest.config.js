@@ -9,6 +9,7 @@ module.exports = {
     '<rootDir>/libs/testing',
     '<rootDir>/apps/agent',
     '<rootDir>/apps/aggregator',
+    '<rootDir>/apps/ui',
     '<rootDir>/test/integration',
     '<rootDir>/test/e2e',
   ],

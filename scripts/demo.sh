@@ -77,6 +77,7 @@ t3=${targets[2]:-$t1}
 cat <<MSG
 
 stackwatch demo is running: $INSTANCES instances of demo-shop (demo-shop-1 … demo-shop-$INSTANCES), one agent each.
+  Web UI:         http://127.0.0.1:$HTTP_PORT/   (docs/ui.md)
   REST API:       $api/services   (docs/api.md)
   Aggregator:     http://127.0.0.1:$HTTP_PORT/readyz   metrics: http://127.0.0.1:$HTTP_PORT/metrics   gRPC ingest: 127.0.0.1:$GRPC_PORT
   Agent metrics:  http://127.0.0.1:$AGENT_METRICS_PORT/metrics (the next agents on the following ports)

@@ -3,7 +3,7 @@
 #   System (Debian packages, installed with apt-get when run as root, else named for you):
 #     Go (any current release; Debian's golang-go when none), Go 1.19 (golang-1.19-go, for the
 #     old pprof formats), ClickHouse 18.16+ (clickhouse-server, clickhouse-client), gcc (cgo in
-#     the fixtures), openssl (test certificates).
+#     the fixtures), openssl (test certificates), chromium (the web UI's browser tests).
 #   Node: npm ci from the committed lock file, then an Nx build of every project.
 # Usage: scripts/setup.sh [--no-build]
 set -euo pipefail
@@ -28,6 +28,8 @@ fi
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 # Tests make throwaway TLS certificates with it.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The web UI's browser tests drive Debian's Chromium (playwright-core never downloads browsers).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

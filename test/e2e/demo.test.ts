@@ -55,6 +55,10 @@ describe('npm run demo', () => {
     await waitFor('the demo to print its commands', () => output.includes('Ctrl-C stops everything'), { timeoutMs: 60_000, intervalMs: 200 });
     const api = `http://127.0.0.1:${http}/api/v1`;
     expect(output).toContain(`${api}/services`);
+    expect(output).toContain(`Web UI:         http://127.0.0.1:${http}/`);
+    const ui = await fetch(`http://127.0.0.1:${http}/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('<title>stackwatch</title>');
     const services = await (await fetch(`${api}/services`)).json();
     expect(Array.isArray(services)).toBe(true);
     expect(Date.now() - started).toBeLessThan(60_000);

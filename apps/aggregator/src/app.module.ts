@@ -10,6 +10,7 @@ import { RetentionModule } from './retention/retention.module';
 import { DeferredStore } from './store/deferred-store';
 import { openProfileStore } from './store/open-store';
 import { PROFILE_STORE } from './store/profile-store';
+import { UiModule } from './ui/ui.module';
 
 /**
  * The one place the store adapter is chosen: --store names DuckDB or ClickHouse, and everything
@@ -54,6 +55,7 @@ export class AppModule {
         IngestModule,
         QueryModule.forRoot({ maxRangeMs: config.retention }),
         RetentionModule,
+        UiModule,
       ],
     };
   }

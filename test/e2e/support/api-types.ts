@@ -7,6 +7,7 @@ export interface EventView {
   readonly kind: string;
   readonly value: number;
   readonly threshold: number;
+  readonly reason: string;
   readonly profiles: readonly { readonly id: string; readonly type: string | null }[];
   readonly findings: readonly { readonly kind: string; readonly stacks: readonly { readonly frames: readonly string[]; readonly count: number }[] }[];
 }

@@ -93,6 +93,9 @@ describe('security: TLS, tokens, and no secret in logs or metrics (real processe
     expect((await api('/services', { authorization: `Bearer ${AGENT_TOKEN}` })).status).toBe(401);
     expect((await api('/services', bearer)).status).toBe(200);
     expect((await fetch(`${http}/healthz`)).status).toBe(200);
+    // The web UI is guarded like the API it reads.
+    expect((await fetch(`${http}/`)).status).toBe(401);
+    expect((await fetch(`${http}/`, { headers: bearer })).status).toBe(200);
     // An oversized request is refused by the HTTP server itself, and the API keeps serving.
     expect((await api(`/services?service=${'x'.repeat(20_000)}`, bearer)).status).toBe(431);
     expect((await api('/services', bearer)).status).toBe(200);
