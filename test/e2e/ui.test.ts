@@ -142,6 +142,14 @@ describe('web UI (headless Chromium, real aggregator and agents)', () => {
     await shot('diff');
   });
 
+  it('diff: a window against the window just before it renders from the range picker', async () => {
+    await page.goto(`${fleet.httpUrl}/#/diff?service=${SERVICE}&instance=${SERVICE}-0&type=cpu&from=now-5m&to=now`);
+    await page.getByRole('button', { name: 'the same length just before' }).click();
+    await page.waitForFunction(() => window.location.hash.includes('baseFrom='));
+    await page.locator('table[aria-label="Changes"] tbody tr').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('.flame-canvas canvas').count()).toBe(1);
+  });
+
   it('loaded nothing from anywhere but the aggregator', () => {
     expect(foreign).toEqual([]);
   });

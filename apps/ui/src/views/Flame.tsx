@@ -3,6 +3,7 @@ import { FlameGraph } from '../components/FlameGraph';
 import { DiffTable, HotspotsTable } from '../components/FunctionTable';
 import { PprofLinks } from '../components/PprofLinks';
 import { diffTree } from '../flame/tree';
+import { resolveTime } from '../time-range';
 import { useLoad } from '../use-api';
 import type { ViewState } from '../view-state';
 
@@ -109,6 +110,52 @@ export function Flame({ state, go }: { state: ViewState; go: Go }) {
   );
 }
 
+const BASE_SHIFTS = [
+  { label: 'the same length just before', shiftMs: undefined },
+  { label: 'a day earlier', shiftMs: 86_400_000 },
+  { label: 'a week earlier', shiftMs: 7 * 86_400_000 },
+] as const;
+
+/** Window against window: the current range (the picker's) against a base window chosen relative to it. */
+function WindowChoice({ state, go }: { state: ViewState; go: Go }) {
+  const p = state.params;
+  const now = Date.now();
+  const fromMs = resolveTime(p.from ?? 'now-1h', now);
+  const toMs = resolveTime(p.to ?? 'now', now);
+  return (
+    <div class="filters">
+      <label>
+        Service <input value={p.service ?? ''} onChange={(e) => go({ service: (e.target as HTMLInputElement).value })} />
+      </label>
+      <label>
+        Instance <input value={p.instance ?? ''} placeholder="all" onChange={(e) => go({ instance: (e.target as HTMLInputElement).value || undefined })} />
+      </label>
+      <label>
+        Type{' '}
+        <select value={p.type ?? 'cpu'} onChange={(e) => go({ type: (e.target as HTMLSelectElement).value })}>
+          {PROFILE_TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <span>the time range against</span>
+      {BASE_SHIFTS.map(({ label, shiftMs }) => {
+        const shift = shiftMs ?? toMs - fromMs;
+        return (
+          <button key={label} type="button" onClick={() => go({ from: String(fromMs), to: String(toMs), baseFrom: String(fromMs - shift), baseTo: String(toMs - shift), baseProfile: undefined, profile: undefined })}>
+            {label}
+          </button>
+        );
+      })}
+      {p.baseFrom !== undefined && p.baseTo !== undefined && (
+        <span class="summary">
+          base {new Date(resolveTime(p.baseFrom, now)).toLocaleString()} – {new Date(resolveTime(p.baseTo, now)).toLocaleString()}
+        </span>
+      )}
+    </div>
+  );
+}
+
 /**
  * A diff flame graph: the current side's tree coloured by each frame's change in share against
  * the base (red grew, blue shrank), beside the per-function changes. The sides are two profiles
@@ -138,9 +185,7 @@ export function Diff({ state, go }: { state: ViewState; go: Go }) {
           profile <code>{p.profile}</code> against base <code>{p.baseProfile}</code>
         </p>
       ) : (
-        <p class="filters">
-          Window against window: set the base with <code>baseFrom</code>/<code>baseTo</code> in the URL, or open an event and choose “diff against the baseline”.
-        </p>
+        <WindowChoice state={state} go={go} />
       )}
       {!ready ? null : loaded.state === 'loading' ? (
         <p class="status">Loading the diff…</p>
