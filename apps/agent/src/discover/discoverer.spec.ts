@@ -2,6 +2,7 @@ import { buildFaultFixture, systemGo, waitFor } from '@stackwatch/testing';
 import { promises as fs, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { WatchedTarget } from '../target';
 import { statLine, tempTree, writeTree, type TreeEntry } from './__fixtures__/file-tree';
@@ -137,6 +138,33 @@ describe('Discoverer over a fixture /proc', () => {
     await unreadable.scanOnce();
     expect(events).toEqual([]);
     expect(logs.join('\n')).toMatch(/pid 300 .*environment unreadable, cannot match --discover-env: not watched/);
+  });
+
+  it('reaches a process in another network namespace (a pod, from a node agent) through its own address, not through loopback', async () => {
+    const podAddress = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .find((i) => i.family === 'IPv4' && !i.internal)?.address;
+    if (podAddress === undefined) throw new Error('this test needs a non-loopback IPv4 interface to play the pod address');
+    // The "pod" serves pprof on all its addresses; the agent reaches it on the pod address only.
+    const pod = createServer(recorded((req, res) => (req.url === '/debug/pprof/' ? res.end(indexPage) : res.writeHead(404).end())));
+    await new Promise<void>((resolve) => pod.listen(0, '0.0.0.0', resolve));
+    const podPort = (pod.address() as AddressInfo).port;
+    const fibTrie = `Main:\n  +-- 0.0.0.0/0 3 0 5\n     |-- ${podAddress}\n        /32 host LOCAL\n     |-- 127.0.0.1\n        /32 host LOCAL\n`;
+    try {
+      await writeTree(tree.root, {
+        ...goProcess(306, 1006, [{ address: '0.0.0.0', port: podPort, inode: 6006 }], { '306/ns/net': { symlink: 'net:[77]' }, '306/net/fib_trie': fibTrie }),
+        ...goProcess(307, 1007, [{ address: '127.0.0.1', port: pprof.port, inode: 6007 }], { '307/ns/net': { symlink: 'net:[78]' }, '307/net/fib_trie': fibTrie }),
+      });
+      const d = discoverer();
+      await d.scanOnce();
+      expect(d.targets().map((t) => [t.pid, t.url.href])).toEqual(
+        expect.arrayContaining([[306, `http://${podAddress}:${podPort}/`]]),
+      );
+      expect(d.targets().some((t) => t.pid === 307)).toBe(false);
+      expect(logs.join('\n')).toMatch(/pid 307 listens only on loopback in its own network namespace: not reachable from here/);
+    } finally {
+      await new Promise((resolve) => pod.close(resolve));
+    }
   });
 
   it('never probes again a port that answered something else, nor a known target', async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { readProcStat } from '../sample/proc-stat';
 import type { WatchedTarget } from '../target';
 import { readGoBuildInfoOfPid } from './go-buildinfo';
-import { listenerUrl, localInterfaceAddresses } from './listener-url';
+import { foreignListenerUrl, listenerUrl, localInterfaceAddresses } from './listener-url';
+import { readNamespaceAddresses } from './namespace-addresses';
 import { matchesEnv, type EnvSelector } from './env-selector';
 import { parseEnviron, resolveIdentity, type IdentityOptions } from './process-info';
 import { probePprofIndex } from './pprof-probe';
@@ -30,6 +31,9 @@ export interface DiscovererOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Marks, in `probed`, that the loopback-only notice of a foreign process was logged. */
+const LOOPBACK_ONLY = 'loopback-only';
+
 /** A port that never answered after this many scans is left alone (it is not HTTP, or hangs). */
 const MAX_PROBE_ATTEMPTS = 3;
 
@@ -38,8 +42,14 @@ interface Seen {
   readonly pid: number;
   /** Changes when the pid is reused or the process exec()s another binary. */
   readonly incarnation: string;
-  /** Go, in our network namespace, readable: worth probing. */
+  /** Go and readable: worth probing. */
   readonly watchable: boolean;
+  /**
+   * Set for a process in another network namespace (a pod, seen from a node's agent): the
+   * addresses that namespace owns, through which its wildcard listeners are reached. Its
+   * loopback is not ours, so loopback-only listeners there are out of reach.
+   */
+  readonly foreignAddresses?: readonly string[];
   readonly goVersion?: string;
   /** Listener URL → probe attempts so far, or 'no' once it answered with something else than pprof. */
   readonly probed: Map<string, number | 'no'>;
@@ -160,10 +170,18 @@ export class Discoverer {
     const buildInfo = await readGoBuildInfoOfPid(pid, this.procRoot).catch(() => undefined);
     if (!buildInfo) return skip;
     const [theirs, ours] = await Promise.all([this.netNsOf(String(pid)), (this.ownNetNs ??= this.netNsOf('self'))]);
-    // Its 127.0.0.1 is not ours in another network namespace: probing would reach someone else.
-    if (theirs === undefined || (ours !== undefined && theirs !== ours)) {
-      this.log(`discover: pid ${pid} (${buildInfo.goVersion ?? 'go'}) is in another network namespace or unreadable: not probed`);
+    if (theirs === undefined) {
+      this.log(`discover: pid ${pid} (${buildInfo.goVersion ?? 'go'}): network namespace unreadable: not probed`);
       return skip;
+    }
+    // Its 127.0.0.1 is not ours in another network namespace: only its own addresses reach it.
+    let foreignAddresses: string[] | undefined;
+    if (ours !== undefined && theirs !== ours) {
+      foreignAddresses = await readNamespaceAddresses(pid, this.procRoot);
+      if (foreignAddresses.length === 0) {
+        this.log(`discover: pid ${pid} (${buildInfo.goVersion ?? 'go'}) is in another network namespace with no address but loopback: not reachable from here`);
+        return skip;
+      }
     }
     const selectors = this.options.env ?? [];
     if (selectors.length > 0) {
@@ -174,7 +192,7 @@ export class Discoverer {
       }
       if (!matchesEnv(parseEnviron(environ), selectors)) return skip;
     }
-    return { pid, incarnation, watchable: true, goVersion: buildInfo.goVersion, probed: new Map() };
+    return { pid, incarnation, watchable: true, goVersion: buildInfo.goVersion, probed: new Map(), ...(foreignAddresses ? { foreignAddresses } : {}) };
   }
 
   private netNsOf(pid: string): Promise<string | undefined> {
@@ -188,8 +206,12 @@ export class Discoverer {
       const local = localInterfaceAddresses();
       const unique = new Map<string, URL>();
       for (const socket of sockets.filter((s) => owned.has(s.inode)).sort((a, b) => a.port - b.port)) {
-        const url = listenerUrl(socket, local);
+        const url = seen.foreignAddresses ? foreignListenerUrl(socket, seen.foreignAddresses) : listenerUrl(socket, local);
         if (url) unique.set(url.href, url);
+      }
+      if (seen.foreignAddresses && unique.size === 0 && sockets.length > 0 && !seen.probed.has(LOOPBACK_ONLY)) {
+        seen.probed.set(LOOPBACK_ONLY, 'no');
+        this.log(`discover: pid ${seen.pid} listens only on loopback in its own network namespace: not reachable from here (use a sidecar agent)`);
       }
       return [...unique.values()];
     } catch {

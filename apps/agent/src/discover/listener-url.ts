@@ -22,3 +22,17 @@ export function listenerUrl(socket: ListeningSocket, local: ReadonlySet<string> 
   if (!loopback && !local.has(host)) return undefined;
   return new URL(`http://${host.includes(':') ? `[${host}]` : host}:${socket.port}/`);
 }
+
+/**
+ * The URL of a listener of a process in another network namespace, reached through an address that
+ * namespace owns (`addresses`, e.g. a pod IP): wildcard listeners through its first address,
+ * listeners on one of its addresses through that one; loopback listeners are out of reach (that
+ * namespace's loopback is not ours), and so is anything else.
+ */
+export function foreignListenerUrl(socket: ListeningSocket, addresses: readonly string[]): URL | undefined {
+  let host = socket.address;
+  if (host.startsWith('::ffff:') && host.includes('.')) host = host.slice('::ffff:'.length);
+  if (host === '0.0.0.0' || host === '::') host = addresses[0];
+  if (!addresses.includes(host)) return undefined;
+  return new URL(`http://${host}:${socket.port}/`);
+}
