@@ -27,7 +27,11 @@ class StoreModule {
         {
           provide: PROFILE_STORE,
           useFactory: async (config: AggregatorConfig) => {
-            const open = () => openProfileStore(config.store, { ...(config.clickhouseCluster !== undefined ? { cluster: config.clickhouseCluster } : {}) });
+            const open = () =>
+              openProfileStore(config.store, {
+                ...(config.clickhouseCluster !== undefined ? { cluster: config.clickhouseCluster } : {}),
+                replicated: config.clickhouseReplicated,
+              });
             // A ClickHouse that is not up yet is waited for (not ready meanwhile); a DuckDB file
             // that cannot be opened will not open later: that fails the start.
             if (config.store.kind === 'duckdb') return open();

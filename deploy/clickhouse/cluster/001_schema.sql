@@ -4,7 +4,8 @@
 -- Run every statement on every host of the cluster. The aggregator does this itself over each
 -- host's HTTP interface (hosts from system.clusters) instead of ON CLUSTER, which needs ZooKeeper;
 -- with ZooKeeper you may add ON CLUSTER to each statement and run it once.
--- Placeholders: {{database}}, {{cluster}} (--clickhouse-cluster), {{LowCardinality(String)}} as in
+-- Placeholders: {{database}}, {{cluster}} (--clickhouse-cluster), {{ReplacingMergeTree:<table>}}
+-- (ReplicatedReplacingMergeTree with its ZooKeeper path under --clickhouse-replicated), {{LowCardinality(String)}} as in
 -- ../001_schema.sql. Samples and stacks are sharded by the stack hash, so a stack's frames live on
 -- the shard that holds its samples. Columns: docs/schema.md.
 
@@ -35,7 +36,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.profiles_local
     sample_units Array(String),
     pprof_base64 String
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{ReplacingMergeTree:profiles_local}}
 PARTITION BY date
 ORDER BY (service, type, time, instance, id);
 
@@ -49,7 +50,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.stacks_local
     stack_hash UInt64,
     frames Array(String)
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{ReplacingMergeTree:stacks_local}}
 PARTITION BY date
 ORDER BY (service, stack_hash);
 
@@ -75,7 +76,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.samples_local
     stack_hash UInt64,
     value Int64
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{ReplacingMergeTree:samples_local}}
 PARTITION BY date
 ORDER BY (series, hour, stack_hash, instance, time, copy_id);
 
@@ -89,7 +90,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.metrics_local
     name {{LowCardinality(String)}},
     value Float64
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{ReplacingMergeTree:metrics_local}}
 PARTITION BY date
 ORDER BY (service, name, instance, time);
 
@@ -110,7 +111,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.events_local
     profile_ids Array(String),
     findings String
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{ReplacingMergeTree:events_local}}
 PARTITION BY date
 ORDER BY (service, time, id);
 
@@ -129,7 +130,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.statuses_local
     label_keys Array(String),
     label_values Array(String)
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{ReplacingMergeTree:statuses_local}}
 PARTITION BY date
 ORDER BY (service, instance, time, state);
 
@@ -140,7 +141,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.ingested_local
     message_id String,
     written_at DateTime
 )
-ENGINE = ReplacingMergeTree
+ENGINE = {{ReplacingMergeTree:ingested_local}}
 PARTITION BY date
 ORDER BY message_id;
 

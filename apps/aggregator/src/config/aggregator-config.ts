@@ -1,4 +1,4 @@
-import { optional, parseDuration, parseHostPort, parseInteger, ValueError, withDefault, type ConfigOf } from '@stackwatch/config';
+import { optional, parseDuration, parseHostPort, parseInteger, toggle, ValueError, withDefault, type ConfigOf } from '@stackwatch/config';
 import { parseStoreUrl } from './store-url';
 
 const text = (s: string) => s;
@@ -24,6 +24,7 @@ export const aggregatorOptions = {
     'duckdb:./stackwatch-data/stackwatch.duckdb',
   ),
   clickhouseCluster: optional('ClickHouse cluster name: local tables on every shard plus Distributed tables', 'NAME', clusterName),
+  clickhouseReplicated: toggle('with --clickhouse-cluster: ReplicatedReplacingMergeTree local tables (replicas through ZooKeeper/Keeper)', false),
   retention: withDefault('how long data is kept; older day partitions are dropped', 'DURATION', retention, '7d'),
   token: optional('bearer token agents must send', 'TOKEN', text),
   apiToken: optional('token the REST API and web UI require (Authorization: Bearer, or basic auth with it as password)', 'TOKEN', text),

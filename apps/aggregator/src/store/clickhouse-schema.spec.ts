@@ -30,6 +30,15 @@ describe('ClickHouse schema files', () => {
     expect(() => renderStatement('CREATE TABLE {{databse}}.x', values)).toThrow(/unknown placeholder \{\{databse\}\}/);
   });
 
+  it('gives the cluster local tables ReplacingMergeTree, or with replicated their own replication path', () => {
+    const cluster = loadMigrations('cluster').flatMap((m) => m.statements);
+    const plain = cluster.map((s) => renderStatement(s, schemaValues(parseServerVersion('23.8.2.7'), 'sw', 'fleet')));
+    const replicated = cluster.map((s) => renderStatement(s, schemaValues(parseServerVersion('23.8.2.7'), 'sw', 'fleet', true)));
+    expect(plain.filter((s) => s.includes('ENGINE = ReplacingMergeTree\n'))).toHaveLength(7);
+    expect(replicated.filter((s) => /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/\{shard\}\/sw\/\w+_local', '\{replica\}'\)/.test(s))).toHaveLength(7);
+    expect(replicated.find((s) => s.includes('.samples_local'))).toContain("'/clickhouse/tables/{shard}/sw/samples_local'");
+  });
+
   it('uses LowCardinality(String) only where the server has it as a plain type', () => {
     expect(schemaValues(parseServerVersion('18.16.1'), 'db')['LowCardinality(String)']).toBe('String');
     expect(schemaValues(parseServerVersion('23.8.2.7'), 'db')['LowCardinality(String)']).toBe('LowCardinality(String)');

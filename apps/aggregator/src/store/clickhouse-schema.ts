@@ -80,7 +80,22 @@ export function parseServerVersion(text: string): ServerVersion {
  * Newer features used only where the server has them: LowCardinality(String) (18.16 has it only
  * behind allow_experimental_low_cardinality_type; it is a plain type from 19.x, 20.1 to be safe).
  */
-export function schemaValues(version: ServerVersion, database: string, cluster?: string): Record<string, string> {
+/** The cluster schema's local tables: each gets its engine through `{{ReplacingMergeTree:<table>}}`. */
+export const CLUSTER_LOCAL_TABLES = ['profiles_local', 'stacks_local', 'samples_local', 'metrics_local', 'events_local', 'statuses_local', 'ingested_local'] as const;
+
+/**
+ * Placeholder values of the schema files. With a cluster, each local table's engine: plain
+ * ReplacingMergeTree, or (`replicated`) ReplicatedReplacingMergeTree keeping its replicas in step
+ * through ZooKeeper/Keeper under /clickhouse/tables/{shard}/<database>/<table> (the `{shard}` and
+ * `{replica}` macros come from each server's config).
+ */
+export function schemaValues(version: ServerVersion, database: string, cluster?: string, replicated = false): Record<string, string> {
   const lowCardinality = version.major >= 20 ? 'LowCardinality(String)' : 'String';
-  return { database, 'LowCardinality(String)': lowCardinality, ...(cluster === undefined ? {} : { cluster }) };
+  const values: Record<string, string> = { database, 'LowCardinality(String)': lowCardinality };
+  if (cluster === undefined) return values;
+  values.cluster = cluster;
+  for (const table of CLUSTER_LOCAL_TABLES) {
+    values[`ReplacingMergeTree:${table}`] = replicated ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${database}/${table}', '{replica}')` : 'ReplacingMergeTree';
+  }
+  return values;
 }

@@ -74,6 +74,8 @@ export interface ClickHouseStoreOptions {
   readonly password?: string;
   /** A cluster in remote_servers: local tables on each of its hosts, Distributed tables over them. */
   readonly cluster?: string;
+  /** Cluster only: ReplicatedReplacingMergeTree local tables (replicas per shard, through ZooKeeper/Keeper). */
+  readonly replicated?: boolean;
   /** Cluster only: the HTTP URL of each host (default: the store URL's port on the host's address). */
   readonly hostUrl?: HostUrlResolver;
   /** Folder of the versioned schema (default deploy/clickhouse of this checkout). */
@@ -132,7 +134,7 @@ export class ClickHouseStore implements ProfileStore {
       return;
     }
     const migrations = loadMigrations('cluster', this.options.schemaDir);
-    const values = schemaValues(version, this.db, this.options.cluster);
+    const values = schemaValues(version, this.db, this.options.cluster, this.options.replicated ?? false);
     // Each host gets its local tables, then the Distributed ones (same file, same order).
     await this.onEachHost('schema', (client) => this.migrate(client, migrations, values));
   }

@@ -6,6 +6,8 @@ import type { ProfileStore } from './profile-store';
 export interface OpenStoreOptions {
   /** ClickHouse only: the cluster (from `remote_servers`) whose shards hold the data. */
   readonly cluster?: string;
+  /** With `cluster`: replicated local tables. */
+  readonly replicated?: boolean;
 }
 
 /** Opens the configured store and applies its schema: the one place an adapter is chosen. */
@@ -16,7 +18,14 @@ export async function openProfileStore(location: StoreLocation, options: OpenSto
     store = await DuckDbStore.open(location.path);
   } else {
     const { url, database, username, password } = location;
-    store = new ClickHouseStore({ url, database, username, password, ...(options.cluster === undefined ? {} : { cluster: options.cluster }) });
+    if (options.replicated && options.cluster === undefined) throw new Error('--clickhouse-replicated needs --clickhouse-cluster');
+    store = new ClickHouseStore({
+      url,
+      database,
+      username,
+      password,
+      ...(options.cluster === undefined ? {} : { cluster: options.cluster, replicated: options.replicated ?? false }),
+    });
   }
   try {
     await store.init();
