@@ -104,6 +104,17 @@ async function main(): Promise<void> {
       await aggregator.stop();
     }
 
+    // What the rows cost on disk (the sizing figures of docs/deploy.md), after merges settle.
+    await clickhouse.query('OPTIMIZE TABLE stackwatch.samples FINAL');
+    const storage = (await clickhouse.query(
+      `SELECT table, sum(rows), sum(data_compressed_bytes), sum(data_uncompressed_bytes) FROM system.parts WHERE database = 'stackwatch' AND active AND table IN ('profiles', 'stacks', 'samples') GROUP BY table ORDER BY table FORMAT TabSeparated`,
+    ))
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [table, rows, compressed, uncompressed] = line.split('\t');
+        return { table, rows: Number(rows), compressedBytesPerRow: +(Number(compressed) / Number(rows)).toFixed(1), uncompressedBytesPerRow: +(Number(uncompressed) / Number(rows)).toFixed(1) };
+      });
     const rowCounts: Record<string, number> = {};
     for (const table of TABLES) rowCounts[table] = Number((await clickhouse.query(`SELECT count() FROM stackwatch.${table}`)).trim());
     const rows = Object.values(rowCounts).reduce((a, b) => a + b, 0);
@@ -148,6 +159,7 @@ async function main(): Promise<void> {
           rawInsertSeconds: +rawSeconds.toFixed(2),
           rawInsertRowsPerSecond: Math.round(rawRate),
           ratio: +(e2eRate / rawRate).toFixed(2),
+          storage,
         },
         null,
         2,
