@@ -7,7 +7,7 @@
  *
  *   npm run bench:load
  */
-import { cpuSeconds, fixtureProfiles, freePort, percentile, rssBytes, runIngestLoad, startApp, startClickHouse } from '@stackwatch/testing';
+import { BUSY_AGENT_SCHEDULE, cpuSeconds, fixtureProfiles, freePort, percentile, rssBytes, runIngestLoad, startApp, startClickHouse } from '@stackwatch/testing';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
@@ -33,8 +33,7 @@ async function main(): Promise<void> {
         agents: AGENTS,
         durationMs: SECONDS * 1000,
         profiles: fixtureProfiles(),
-        cpuEveryMs: 20_000,
-        baselineEveryMs: 30_000,
+        ...BUSY_AGENT_SCHEDULE,
         onTick: (p) => {
           const second = Math.round(p.elapsedMs / 1000);
           if (second % REPORT_EVERY_S !== 0) return;

@@ -1,4 +1,5 @@
 import {
+  BUSY_AGENT_SCHEDULE,
   fixtureProfiles,
   freePort,
   percentile,
@@ -44,9 +45,7 @@ describe(`load: ${AGENTS} agents for ${SECONDS} s against one aggregator on Clic
       agents: AGENTS,
       durationMs: SECONDS * 1000,
       profiles: fixtureProfiles(),
-      // Busier than an agent's defaults (baselines every 5 min), so a minute carries real load.
-      cpuEveryMs: 20_000,
-      baselineEveryMs: 30_000,
+      ...BUSY_AGENT_SCHEDULE,
       onTick: () => rssMiB.push(rssBytes(aggregator.pid) / 2 ** 20),
     });
     expect(result.failures.slice(0, 5)).toEqual([]);

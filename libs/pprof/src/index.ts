@@ -8,3 +8,4 @@ export { formatValueType, formatValueTypes, type NormalizedProfile, type Stack, 
 export { selectSampleType, totalValue, type SampleTypeSelector, type SelectedSampleType } from './sample-type';
 export { stackHash } from './stack-hash';
 export { functionValues, topFunctions, type FunctionValue, type TopOptions } from './top';
+export { isCgoGlue, isRuntimeFunction, isStdlibFunction, isUserFunction, packagePath } from './go-function-names';

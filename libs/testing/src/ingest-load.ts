@@ -33,6 +33,12 @@ export interface IngestLoadResult {
   readonly profilesSent: number;
 }
 
+/**
+ * Busier than an agent's defaults (a baseline every 5 minutes), so that a short run carries real
+ * load: what the load test and bench:load use.
+ */
+export const BUSY_AGENT_SCHEDULE = { metricsEveryMs: 10_000, cpuEveryMs: 20_000, baselineEveryMs: 30_000 } as const;
+
 const METRIC_NAMES = ['cpu_percent', 'memory_percent', 'rss_bytes', 'goroutines', 'threads', 'gc_heap_percent'];
 
 export async function runIngestLoad(options: IngestLoadOptions): Promise<IngestLoadResult> {

@@ -1,3 +1,4 @@
+import { isCgoGlue, isStdlibFunction, packagePath } from '@stackwatch/pprof';
 import type { AggregatedStack } from './function-totals';
 import { InvalidParameterError, quoted } from './invalid-parameter';
 
@@ -6,9 +7,9 @@ import { InvalidParameterError, quoted } from './invalid-parameter';
  * `go tool pprof -hide`. A stack's value then lands on its deepest remaining frame, so a goroutine
  * parked in `runtime.gopark` under `main.leakyConsumer` counts as `main.leakyConsumer`'s self.
  * Entries are package paths (`runtime`, `net/http`, `github.com/acme/db`, each also hiding its
- * sub-packages) or `std`: the whole standard library, i.e. every package whose first path
- * element has no dot, except `main`, plus the wrappers cgo generates (`main._Cfunc_sleep`): code
- * nobody wrote, so a goroutine in C counts for the Go function that called it.
+ * sub-packages) or `std`: the whole standard library (its top-level import paths, as
+ * @stackwatch/pprof lists them) plus the wrappers cgo generates (`main._Cfunc_sleep`): code nobody
+ * of the service wrote, so a goroutine in C counts for the Go function that called it.
  */
 export interface HiddenPackages {
   readonly std: boolean;
@@ -29,31 +30,9 @@ export function parseHidden(value: string | undefined, parameter = 'hide'): Hidd
   return { std: entries.includes('std'), packages: entries.filter((entry) => entry !== 'std') };
 }
 
-/**
- * The package of a Go function name: `net/http.(*conn).serve` → `net/http`, `main.main` → `main`,
- * `main.Map[go.shape.int]` → `main` (type arguments are ignored). A name without a dot (an
- * unsymbolised address such as `0x4a3f2c`) is its own package.
- */
-export function goPackage(functionName: string): string {
-  const bracket = functionName.indexOf('[');
-  const name = bracket < 0 ? functionName : functionName.slice(0, bracket);
-  const dot = name.indexOf('.', name.lastIndexOf('/') + 1);
-  return dot < 0 ? name : name.slice(0, dot);
-}
-
-function isStandardLibrary(pkg: string): boolean {
-  const first = pkg.split('/', 1)[0];
-  return pkg !== 'main' && !first.includes('.') && !pkg.startsWith('0x');
-}
-
-/** cgo's generated glue: `pkg._Cfunc_name`, `pkg._C2func_name`, `_cgo_…` (as the agent's analyses name them). */
-function isCgoGlue(functionName: string): boolean {
-  return /(^|\.)_C2?func_/.test(functionName) || /(^|\.)_cgo_/.test(functionName);
-}
-
 export function isHidden(functionName: string, hidden: HiddenPackages): boolean {
-  const pkg = goPackage(functionName);
-  if (hidden.std && (isStandardLibrary(pkg) || isCgoGlue(functionName))) return true;
+  if (hidden.std && (isStdlibFunction(functionName) || isCgoGlue(functionName))) return true;
+  const pkg = packagePath(functionName);
   return hidden.packages.some((p) => pkg === p || pkg.startsWith(`${p}/`));
 }
 
