@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { freePort, waitFor } from '@stackwatch/testing';
 
@@ -24,6 +25,27 @@ function groupMembers(pgid: number): number[] {
   }
 }
 
+/** The first of `count` consecutive ports that are free right now. */
+async function consecutiveFreePorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const servers: Server[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        const server = createServer();
+        servers.push(server);
+        await new Promise<void>((resolve, reject) => server.once('error', reject).listen(base + i, '127.0.0.1', resolve));
+      }
+      return base;
+    } catch {
+      // taken: try another base
+    } finally {
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
 describe('npm run demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stackwatch-demo-'));
   let demo: ChildProcess;
@@ -37,13 +59,15 @@ describe('npm run demo', () => {
   });
 
   it('serves the API within 60 s, shows the fleet, catches a printed fault, and stops everything on Ctrl-C', async () => {
+    // The demo numbers its agents' metrics ports from a base: three free ones in a row.
+    const agentPorts = await consecutiveFreePorts(3);
     const http = await freePort();
     const env = {
       ...process.env,
       STACKWATCH_DEMO_DIR: dir,
       STACKWATCH_DEMO_GRPC_PORT: String(await freePort()),
       STACKWATCH_DEMO_HTTP_PORT: String(http),
-      STACKWATCH_DEMO_AGENT_METRICS_PORT: String(await freePort()),
+      STACKWATCH_DEMO_AGENT_METRICS_PORT: String(agentPorts),
     };
     const started = Date.now();
     // Its own process group, like a terminal's foreground job.
@@ -52,7 +76,9 @@ describe('npm run demo', () => {
     demo.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     exited = new Promise((resolve) => demo.once('exit', (code) => resolve(code)));
 
-    await waitFor('the demo to print its commands', () => output.includes('Ctrl-C stops everything'), { timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor('the demo to print its commands', () => output.includes('Ctrl-C stops everything'), { timeoutMs: 60_000, intervalMs: 200 }).catch((err: Error) => {
+      throw new Error(`${err.message}; the demo printed:\n${output.slice(-3000)}`);
+    });
     const api = `http://127.0.0.1:${http}/api/v1`;
     expect(output).toContain(`${api}/services`);
     expect(output).toContain(`Web UI:         http://127.0.0.1:${http}/`);
